@@ -1,0 +1,24 @@
+// Lint rules: typescript-eslint's type-aware recommended set, plus the few rules that
+// catch the mistakes a pipeline like this one actually makes (floating promises, console logging).
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.stack/', 'test-results/', 'cli/bin/', 'query-api/src/ui/assets/'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['error'] }],
+    },
+  },
+  {
+    files: ['stack/**', 'scripts/**', 'bench/**', 'cli/**', 'test/**', 'dashboards/**'],
+    rules: { 'no-console': 'off' },
+  },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { parseEnv } from '../../core/src/config/parse-env.js';
+
+/**
+ * Versions of the real servers the local stack runs. docker-compose.yml pins the same ones;
+ * test/unit/compose.test.ts fails when the two drift apart.
+ */
+export const KAFKA_VERSION = '3.9.2';
+export const ELASTICSEARCH_VERSION = '8.19.21';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const StackConfigSchema = z.object({
+  ARIANE_STACK_DIR: z.string().min(1).default('.stack'),
+  KAFKA_VERSION: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, 'expected a Kafka release such as 3.9.2')
+    .default(KAFKA_VERSION),
+  KAFKA_PORT: port.default(9092),
+  KAFKA_CONTROLLER_PORT: port.default(9093),
+  KAFKA_HEAP: z.string().default('512m'),
+  ES_PORT: port.default(9200),
+  ES_TRANSPORT_PORT: port.default(9300),
+  ES_HEAP: z.string().default('1g'),
+  /** Elasticsearch refuses to run as root; when we are root it runs as this system user. */
+  ES_RUN_AS_USER: z.string().default('ariane-es'),
+  JAVA_HOME: z.string().optional(),
+  STACK_READY_TIMEOUT_MS: z.coerce.number().int().positive().default(180_000),
+});
+export type StackConfig = z.infer<typeof StackConfigSchema> & {
+  readonly root: string;
+  readonly projectRoot: string;
+};
+
+export function loadStackConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  projectRoot = process.cwd(),
+): StackConfig {
+  const parsed = parseEnv(StackConfigSchema, env);
+  return Object.freeze({
+    ...parsed,
+    projectRoot,
+    root: path.resolve(projectRoot, parsed.ARIANE_STACK_DIR),
+  });
+}
