@@ -33,7 +33,8 @@ export function parseEnv<S extends z.ZodObject>(
         const name = issue.path.join('.') || '(environment)';
         const shown = typeof issue.path[0] === 'string' ? relevant[issue.path[0]] : undefined;
         // Secrets never appear in the message: only the variable name and what was wrong.
-        const hint = shown === undefined || /PASSWORD|SECRET|KEY|TOKEN/.test(name) ? '' : ` (got "${shown}")`;
+        const hint =
+          shown === undefined || /PASSWORD|SECRET|KEY|TOKEN/.test(name) ? '' : ` (got "${shown}")`;
         return `${name}: ${issue.message}${hint}`;
       }),
     );
