@@ -5,7 +5,7 @@ import type { BackendHost } from './world.js';
 /**
  * Renders what each backend hop logs, in the JSON shape of the library that service uses:
  * pino (fastify/pino-http fields), ECS (as @elastic/ecs-pino-format writes it) or a logback JSON
- * encoder with the MDC nested under `mdc`. Timestamps come from the host's own clock, so a
+ * encoder with the MDC nested under `mdc` and the service named in a custom `app` field. Timestamps come from the host's own clock, so a
  * skewed host writes times that disagree with the gateway's.
  */
 
@@ -94,6 +94,7 @@ function pinoLine(
     time: point.atMs + hop.host.clockSkewMs,
     pid,
     hostname: hop.host.name,
+    name: hop.service.logger,
     reqId,
     req: { method: hop.method, url: hop.path, headers },
   };
@@ -118,7 +119,7 @@ function ecsLine(request: SimulatedRequest, hop: BackendHop, point: LogPoint): s
       ...(point.completed ? { response: { status_code: hop.status } } : {}),
     },
     url: { path: hop.path },
-    labels: { tenant_id: request.tenant, application_id: request.sessionId },
+    organization: { id: request.tenant },
   };
   if (point.completed)
     (line['event'] as Record<string, unknown>)['duration'] = hop.durationMs * 1e6;
@@ -153,6 +154,8 @@ function logbackLine(
     thread_name: thread,
     level,
     level_value: levelValue,
+    // logstash-logback-encoder `customFields`, how Java services usually name themselves.
+    app: hop.service.name,
     mdc,
   });
 }
