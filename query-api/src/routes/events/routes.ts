@@ -1,0 +1,168 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ArianeError } from '../../../../core/src/errors.js';
+import { signCursor, verifyCursor, type CursorState } from '../../pagination/cursor.js';
+import { assertWithinResultWindow } from '../../pagination/params.js';
+import { READ_ROLES, principalOf, requireAccess, tenantOf } from '../../plugins/access.js';
+import type { SearchResponse } from '../../store/event-store.js';
+import type { QueryContext } from '../../context.js';
+import { registerCommands } from '../commands.js';
+import { eventsCursorQuery, eventsPageQuery } from './query.js';
+import {
+  CursorHeadersSchema,
+  EventsPageSchema,
+  EventsQuerySchema,
+  type EventsQuery,
+} from './schema.js';
+
+const URL = '/trace/v1/events';
+const RESOURCE = 'events';
+
+export const eventRoutes: FastifyPluginCallbackZod = (app, _options, done) => {
+  registerCommands(app, URL, {
+    GET: 'Search events by time, client, service, status, method, path, duration, user or text',
+  });
+
+  app.register((scope, _scopeOptions, scopeDone) => {
+    const secured = scope.withTypeProvider<ZodTypeProvider>();
+    secured.addHook('onRequest', requireAccess({ roles: READ_ROLES, tenant: true }));
+
+    secured.get(
+      URL,
+      {
+        schema: {
+          summary: 'Search events',
+          description:
+            'Paginated with $limit/$offset, or with the cursor: send `X-Cursor: true` to get ' +
+            '`X-Cursor-Id` and `X-Cursor-Timeout`, then send `X-Cursor-Id` alone for each next page. ' +
+            'No X-Cursor-Id in a response means it was the last page.',
+          querystring: EventsQuerySchema,
+          headers: CursorHeadersSchema,
+          response: { 200: EventsPageSchema },
+        },
+      },
+      async (request, reply) => {
+        const tenant = tenantOf(request);
+        const subject = principalOf(request).subject;
+        const cursorId = request.headers['x-cursor-id'];
+        if (cursorId !== undefined)
+          return nextCursorPage(app.ariane, reply, cursorId, tenant, subject);
+        const params = request.query;
+        if (request.headers['x-cursor'] === 'true') {
+          if (params.$offset !== 0)
+            throw new ArianeError('ARIANE_INVALID_PARAMETER', 'A cursor starts at $offset 0', [
+              { field: 'querystring.$offset', issue: 'must be 0 with X-Cursor: true' },
+            ]);
+          const pit = await app.ariane.store.openPointInTime(
+            app.ariane.names.eventsPattern,
+            keepAlive(app.ariane),
+          );
+          return cursorPage(app.ariane, reply, {
+            tenant,
+            subject,
+            params,
+            pit,
+            searchAfter: undefined,
+            position: 0,
+          });
+        }
+        assertWithinResultWindow(params);
+        const page = await app.ariane.store.search(
+          eventsPageQuery({ index: app.ariane.names.eventsPattern, tenant }, params),
+        );
+        return toPage(page, params.$offset, params.$limit);
+      },
+    );
+    scopeDone();
+  });
+  done();
+};
+
+function keepAlive(context: QueryContext): string {
+  return `${Math.ceil(context.cursorTtlMs / 1000)}s`;
+}
+
+async function nextCursorPage(
+  context: QueryContext,
+  reply: FastifyReply,
+  cursorId: string,
+  tenant: string,
+  subject: string,
+) {
+  const state = verifyCursor(cursorId, context.cursorSecret, {
+    resource: RESOURCE,
+    tenant,
+    subject,
+    now: context.now().getTime(),
+  });
+  const params = EventsQuerySchema.parse(state.params);
+  return cursorPage(context, reply, {
+    tenant,
+    subject,
+    params,
+    pit: state.pit,
+    searchAfter: state.searchAfter,
+    position: state.position,
+  });
+}
+
+interface CursorStep {
+  tenant: string;
+  subject: string;
+  params: EventsQuery;
+  pit: string;
+  searchAfter: CursorState['searchAfter'] | undefined;
+  position: number;
+}
+
+/**
+ * Serves one page over the point in time. A full page gets a fresh cursor (the point in time
+ * is kept alive by the search itself); a short page is the last one, so the point in time is
+ * closed and no cursor is returned.
+ */
+async function cursorPage(context: QueryContext, reply: FastifyReply, step: CursorStep) {
+  const page = await context.store.search(
+    eventsCursorQuery(
+      step.tenant,
+      step.params,
+      { id: step.pit, keepAlive: keepAlive(context) },
+      step.searchAfter,
+    ),
+  );
+  const hits = page.hits.hits;
+  const last = hits.at(-1);
+  const pit = page.pit_id ?? step.pit;
+  if (hits.length === step.params.$limit && last?.sort) {
+    const expiresAt = context.now().getTime() + context.cursorTtlMs;
+    const state: CursorState = {
+      v: 1,
+      resource: RESOURCE,
+      tenant: step.tenant,
+      subject: step.subject,
+      pit,
+      searchAfter: last.sort as CursorState['searchAfter'],
+      position: step.position + hits.length,
+      params: { ...step.params },
+      expiresAt,
+    };
+    reply.header('x-cursor-id', signCursor(state, context.cursorSecret));
+    reply.header('x-cursor-timeout', new Date(expiresAt).toISOString());
+  } else {
+    await context.store.closePointInTime(pit);
+  }
+  return toPage(page, step.position, step.params.$limit);
+}
+
+function toPage(page: SearchResponse, offset: number, limit: number) {
+  const total = page.hits.total;
+  const results = page.hits.hits.map((hit) => hit._source ?? {});
+  return {
+    $hits: {
+      total: typeof total === 'number' ? total : (total?.value ?? results.length),
+      offset,
+      limit,
+      size: results.length,
+    },
+    $results: results,
+  };
+}

@@ -1,0 +1,101 @@
+import type { estypes } from '@elastic/elasticsearch';
+import type { SearchRequest, CountRequest } from '../../store/event-store.js';
+import { outsideTenant, scopeToTenant } from '../../store/scope.js';
+
+/**
+ * Pure builders of the Elasticsearch requests behind a request timeline. Their output is
+ * snapshot-tested (test/fixtures/query-api/snapshots/).
+ *
+ * Every lookup reads `<prefix>-events-*`: the whole retention window, never a lookback.
+ * Each day's index has one shard, so a term lookup costs one cheap query per day.
+ */
+
+/** Upper bound on the transactions one request id may span (client retries reuse the id). */
+export const MAX_TRANSACTIONS_PER_REQUEST = 1_000;
+
+export interface TimelineQueryContext {
+  readonly index: string;
+  readonly tenant: string;
+}
+
+/**
+ * Query 1: the Axway transactions and correlation ids carried by the request's own events.
+ * Collapsing on `transaction.id` returns one hit per transaction, so thousands of events of a
+ * single transaction still cost one small page.
+ */
+export function transactionsOfRequestQuery(
+  context: TimelineQueryContext,
+  requestIds: readonly string[],
+): SearchRequest {
+  return {
+    index: context.index,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    request_cache: true,
+    preference: context.tenant,
+    size: MAX_TRANSACTIONS_PER_REQUEST,
+    track_total_hits: false,
+    _source: ['transaction.id', 'ariane.correlation_ids', 'http.request.id'],
+    query: scopeToTenant(context.tenant, { terms: { 'http.request.id': [...requestIds] } }),
+    collapse: { field: 'transaction.id' },
+    sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
+  };
+}
+
+/** Whether the request id also appears outside the caller's tenant: sent only as a count. */
+export function requestIdElsewhereQuery(
+  context: TimelineQueryContext,
+  requestId: string,
+): CountRequest {
+  return {
+    index: context.index,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    query: outsideTenant(context.tenant, { term: { 'http.request.id': requestId } }),
+  };
+}
+
+/**
+ * Query 2: every event of the request — its own, and those joined through the Axway
+ * correlation ids (summary and policy-path lines carry no request id; some backends log only
+ * X-CorrelationID). Paged with `search_after` on a unique tie-breaker, `event.id`.
+ */
+export function eventsOfRequestQuery(
+  context: TimelineQueryContext,
+  requestIds: readonly string[],
+  correlationIds: readonly string[],
+  pageSize: number,
+  searchAfter?: readonly (string | number)[],
+): SearchRequest {
+  const should: estypes.QueryDslQueryContainer[] = [
+    { terms: { 'http.request.id': [...requestIds] } },
+  ];
+  if (correlationIds.length > 0) {
+    should.push({ terms: { 'transaction.id': [...correlationIds] } });
+    should.push({ terms: { 'ariane.correlation_ids': [...correlationIds] } });
+  }
+  const request: SearchRequest = {
+    index: context.index,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    preference: context.tenant,
+    size: pageSize,
+    track_total_hits: true,
+    _source: { excludes: ['ariane.circuit_path'] },
+    query: scopeToTenant(context.tenant, { bool: { should, minimum_should_match: 1 } }),
+    sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
+  };
+  if (searchAfter) request.search_after = [...searchAfter];
+  return request;
+}
+
+/** Existence of a request id in the tenant, for HEAD: stops at the first match. */
+export function requestExistsQuery(context: TimelineQueryContext, requestId: string): CountRequest {
+  return {
+    index: context.index,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    terminate_after: 1,
+    query: scopeToTenant(context.tenant, { term: { 'http.request.id': requestId } }),
+  };
+}

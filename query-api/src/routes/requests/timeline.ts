@@ -1,0 +1,375 @@
+import type { TraceEvent } from '../../../../core/src/schemas/trace-event.js';
+import type { Anomaly, Hop, RequestTimeline } from './schema.js';
+
+export interface TimelineOptions {
+  readonly requestId: string;
+  readonly tenant: string;
+  /** How many events matched in Elasticsearch; more than `events.length` means truncated. */
+  readonly totalEvents: number;
+  /** Events with this request id in other tenants: a count only, never their content. */
+  readonly otherTenantMatches: number;
+  readonly clockSkewToleranceMs: number;
+}
+
+interface HopDraft {
+  kind: Hop['kind'];
+  service: string;
+  node: string | null;
+  transactionId: string | null;
+  leg: number | null;
+  startMs: number;
+  endMs: number;
+  status: number | null;
+  failed: boolean;
+  succeeded: boolean;
+  rawTimestamps: string[];
+  eventIds: string[];
+  calledBy: number | null;
+}
+
+/**
+ * Rebuilds one request from its events, as fetched in `@timestamp`, `event.id` order.
+ *
+ * Hops: the gateway legs of each transaction (leg 0, then 1..n), generic gateway access lines,
+ * then one hop per backend service and transaction. Each service hop is matched to the
+ * outbound leg of its transaction that started closest to it. Events are never reordered and
+ * timestamps never adjusted: what looks wrong is reported in `anomalies`.
+ */
+export function buildRequestTimeline(
+  events: readonly TraceEvent[],
+  options: TimelineOptions,
+): RequestTimeline {
+  const gatewayHops = collectGatewayHops(events);
+  const serviceHops = collectServiceHops(events);
+  const hops = [...gatewayHops, ...serviceHops];
+  const anomalies: Anomaly[] = [];
+
+  matchServiceHopsToLegs(hops, gatewayHops.length, options.clockSkewToleranceMs, anomalies);
+  anomalies.push(...reuseAnomalies(events, options));
+  for (const event of events) {
+    if (event.ariane.flags?.includes('future_timestamp'))
+      anomalies.push({
+        type: 'future_timestamp',
+        message: 'An event is timestamped in the future: its host clock is probably wrong',
+        hops: hops.flatMap((hop, index) => (hop.eventIds.includes(event.event.id) ? [index] : [])),
+        details: { eventId: event.event.id, rawTimestamp: event.ariane.raw_timestamp },
+      });
+  }
+  const truncated = options.totalEvents > events.length;
+  if (truncated)
+    anomalies.push({
+      type: 'truncated',
+      message: `Only the first ${events.length} of ${options.totalEvents} events are returned`,
+      hops: [],
+      details: { returnedEvents: events.length, totalEvents: options.totalEvents },
+    });
+
+  const finished = hops.map(toHop);
+  return {
+    requestId: options.requestId,
+    summary: summarise(events, finished, options),
+    hops: finished,
+    anomalies,
+    truncated,
+    events: events as unknown as Record<string, unknown>[],
+  };
+}
+
+function collectGatewayHops(events: readonly TraceEvent[]): HopDraft[] {
+  const byKey = new Map<string, HopDraft>();
+  for (const event of events) {
+    if (event.service.type !== 'gateway') continue;
+    const dataset = event.event.dataset;
+    if (dataset === 'axway.leg' && event.ariane.leg !== undefined) {
+      const key = `leg|${event.transaction?.id ?? ''}|${event.ariane.leg}`;
+      mergeInto(byKey, key, event, 'gateway_leg', event.ariane.leg);
+    } else if (dataset === 'gateway.access') {
+      mergeInto(byKey, `access|${event.event.id}`, event, 'gateway_access', null);
+    }
+  }
+  // Transactions in order of their first event, legs in leg order within each.
+  const transactionOrder = new Map<string, number>();
+  for (const hop of byKey.values()) {
+    const tx = hop.transactionId ?? '';
+    const first = transactionOrder.get(tx);
+    if (first === undefined || hop.startMs < first) transactionOrder.set(tx, hop.startMs);
+  }
+  return [...byKey.values()].sort(
+    (a, b) =>
+      (transactionOrder.get(a.transactionId ?? '') ?? 0) -
+        (transactionOrder.get(b.transactionId ?? '') ?? 0) ||
+      (a.transactionId ?? '').localeCompare(b.transactionId ?? '') ||
+      (a.leg ?? -1) - (b.leg ?? -1) ||
+      a.startMs - b.startMs,
+  );
+}
+
+function collectServiceHops(events: readonly TraceEvent[]): HopDraft[] {
+  const byKey = new Map<string, HopDraft>();
+  for (const event of events) {
+    if (event.service.type !== 'backend') continue;
+    const tx = event.transaction?.id ?? event.ariane.correlation_ids?.[0] ?? '';
+    mergeInto(byKey, `svc|${event.service.name}|${tx}`, event, 'service', null);
+  }
+  return [...byKey.values()].sort((a, b) => a.startMs - b.startMs);
+}
+
+function mergeInto(
+  hops: Map<string, HopDraft>,
+  key: string,
+  event: TraceEvent,
+  kind: Hop['kind'],
+  leg: number | null,
+): void {
+  const { startMs, endMs } = eventSpan(event);
+  const status = event.http?.response?.status_code ?? null;
+  const existing = hops.get(key);
+  if (!existing) {
+    hops.set(key, {
+      kind,
+      service: event.service.name,
+      node: event.service.node?.name ?? null,
+      transactionId: event.transaction?.id ?? event.ariane.correlation_ids?.[0] ?? null,
+      leg,
+      startMs,
+      endMs,
+      status,
+      failed: event.event.outcome === 'failure',
+      succeeded: event.event.outcome === 'success',
+      rawTimestamps: [event.ariane.raw_timestamp],
+      eventIds: [event.event.id],
+      calledBy: null,
+    });
+    return;
+  }
+  existing.startMs = Math.min(existing.startMs, startMs);
+  existing.endMs = Math.max(existing.endMs, endMs);
+  // The last status logged wins: a service logs its response after any intermediate lines.
+  if (status !== null) existing.status = status;
+  existing.failed ||= event.event.outcome === 'failure';
+  existing.succeeded ||= event.event.outcome === 'success';
+  existing.rawTimestamps.push(event.ariane.raw_timestamp);
+  existing.eventIds.push(event.event.id);
+}
+
+/** Start and end in epoch ms: event.start/end when logged, else @timestamp (+ duration). */
+export function eventSpan(event: TraceEvent): { startMs: number; endMs: number } {
+  const startMs = Date.parse(event.event.start ?? event['@timestamp']);
+  const durationMs = event.event.duration === undefined ? 0 : event.event.duration / 1e6;
+  const endMs = event.event.end ? Date.parse(event.event.end) : startMs + durationMs;
+  return { startMs, endMs: Math.max(endMs, startMs) };
+}
+
+/**
+ * Pairs each service hop with the outbound leg (≥ 1) that called it: same transaction first,
+ * nearest start time. Legs left without a service are missing hops; pairs whose statuses
+ * differ are status mismatches; a service outside its leg's window beyond the tolerance is
+ * suspected clock skew.
+ */
+function matchServiceHopsToLegs(
+  hops: HopDraft[],
+  gatewayCount: number,
+  toleranceMs: number,
+  anomalies: Anomaly[],
+): void {
+  const outboundLegs = hops
+    .slice(0, gatewayCount)
+    .map((hop, index) => ({ hop, index }))
+    .filter(({ hop }) => hop.kind === 'gateway_leg' && (hop.leg ?? 0) >= 1);
+  const matchedLegs = new Set<number>();
+  const services = hops.map((hop, index) => ({ hop, index })).slice(gatewayCount);
+  const pick = (service: HopDraft, sameTransaction: boolean) => {
+    let best: number | undefined;
+    let bestDistance = Infinity;
+    for (const { hop, index } of outboundLegs) {
+      if (matchedLegs.has(index)) continue;
+      if (sameTransaction !== (hop.transactionId === service.transactionId)) continue;
+      const distance = Math.abs(hop.startMs - service.startMs);
+      if (distance < bestDistance) [best, bestDistance] = [index, distance];
+    }
+    return best;
+  };
+  for (const pass of [true, false]) {
+    for (const { hop: service } of services) {
+      if (service.calledBy !== null) continue;
+      const legIndex = pick(service, pass);
+      if (legIndex === undefined) continue;
+      matchedLegs.add(legIndex);
+      service.calledBy = legIndex;
+    }
+  }
+  for (const { hop: leg, index } of outboundLegs) {
+    if (matchedLegs.has(index)) continue;
+    anomalies.push({
+      type: 'missing_hop',
+      message: `Gateway leg ${leg.leg ?? '?'} forwarded the request but no service logged it`,
+      hops: [index],
+      details: { transactionId: leg.transactionId, leg: leg.leg, status: leg.status },
+    });
+  }
+  const inboundLeg = hops.findIndex((hop) => hop.kind !== 'service' && (hop.leg ?? 0) === 0);
+  for (const { hop: service, index } of services) {
+    const parentIndex = service.calledBy ?? (inboundLeg >= 0 ? inboundLeg : undefined);
+    const parent = parentIndex === undefined ? undefined : hops[parentIndex];
+    if (!parent || parentIndex === undefined) continue;
+    if (
+      service.calledBy !== null &&
+      parent.status !== null &&
+      service.status !== null &&
+      parent.status !== service.status
+    )
+      anomalies.push({
+        type: 'status_mismatch',
+        message: `The gateway saw ${parent.status} but ${service.service} logged ${service.status}`,
+        hops: [parentIndex, index],
+        details: { gatewayStatus: parent.status, serviceStatus: service.status },
+      });
+    const earlyMs = parent.startMs - service.startMs;
+    const lateMs = service.endMs - parent.endMs;
+    if (earlyMs > toleranceMs || lateMs > toleranceMs)
+      anomalies.push({
+        type: 'clock_skew',
+        message: `${service.service} logged times outside the gateway leg that called it: its clock is probably skewed`,
+        hops: [parentIndex, index],
+        details: {
+          startsEarlyByMs: Math.max(0, earlyMs),
+          endsLateByMs: Math.max(0, lateMs),
+          toleranceMs,
+          gatewayRawTimestamp: parent.rawTimestamps[0] ?? null,
+          serviceRawTimestamp: service.rawTimestamps[0] ?? null,
+        },
+      });
+  }
+}
+
+function reuseAnomalies(events: readonly TraceEvent[], options: TimelineOptions): Anomaly[] {
+  const anomalies: Anomaly[] = [];
+  if (options.otherTenantMatches > 0)
+    anomalies.push({
+      type: 'request_id_reused_across_tenants',
+      message: 'This request id also appears in other tenants (their events are not shown)',
+      hops: [],
+      details: { otherTenantEvents: options.otherTenantMatches },
+    });
+  const sessions = distinct(events.map((event) => event.ariane.session_id));
+  if (sessions.length > 1)
+    anomalies.push({
+      type: 'request_id_reused_across_sessions',
+      message: `This request id appears in ${sessions.length} sessions`,
+      hops: [],
+      details: { sessions: sessions.length },
+    });
+  return anomalies;
+}
+
+function toHop(draft: HopDraft, index: number): Hop {
+  return {
+    index,
+    kind: draft.kind,
+    service: draft.service,
+    node: draft.node,
+    transactionId: draft.transactionId,
+    leg: draft.leg,
+    calledBy: draft.calledBy,
+    start: new Date(draft.startMs).toISOString(),
+    end: new Date(draft.endMs).toISOString(),
+    durationMs: draft.endMs - draft.startMs,
+    status: draft.status,
+    outcome: outcomeOf(draft.failed || (draft.status ?? 0) >= 500, draft.succeeded),
+    rawTimestamps: draft.rawTimestamps,
+    eventIds: draft.eventIds,
+  };
+}
+
+function outcomeOf(failed: boolean, succeeded: boolean): Hop['outcome'] {
+  if (failed) return 'failure';
+  return succeeded ? 'success' : 'unknown';
+}
+
+function summarise(
+  events: readonly TraceEvent[],
+  hops: readonly Hop[],
+  options: TimelineOptions,
+): RequestTimeline['summary'] {
+  const entry =
+    hops.find((hop) => hop.kind === 'gateway_leg' && hop.leg === 0) ??
+    hops.find((hop) => hop.kind === 'gateway_access');
+  const entryEvent = entry
+    ? events.find((event) => event.event.id === entry.eventIds[0])
+    : undefined;
+  const outbound = hops.filter((hop) => hop.kind === 'gateway_leg' && (hop.leg ?? 0) >= 1);
+  const services = hops.filter((hop) => hop.kind === 'service');
+  const backendMs = sum((outbound.length > 0 ? outbound : services).map((hop) => hop.durationMs));
+  const spans = events.map(eventSpan);
+  const start =
+    spans.length > 0 ? spans.reduce((min, s) => Math.min(min, s.startMs), Infinity) : undefined;
+  const end =
+    spans.length > 0 ? spans.reduce((max, s) => Math.max(max, s.endMs), -Infinity) : undefined;
+  const totalDurationMs =
+    entry?.durationMs ?? (start !== undefined && end !== undefined ? end - start : null);
+  const finalStatus = entry?.status ?? summaryStatus(events);
+  return {
+    method:
+      entryEvent?.http?.request?.method ?? firstDefined(events.map((e) => e.http?.request?.method)),
+    path: entryEvent?.url?.path ?? firstDefined(events.map((e) => e.url?.path)),
+    finalStatus,
+    outcome:
+      entry?.outcome ??
+      (finalStatus === null ? 'unknown' : finalStatus >= 500 ? 'failure' : 'success'),
+    start: start === undefined ? null : new Date(start).toISOString(),
+    end: end === undefined ? null : new Date(end).toISOString(),
+    totalDurationMs,
+    gatewayMs:
+      totalDurationMs === null || hops.length === 0
+        ? null
+        : Math.max(0, totalDurationMs - backendMs),
+    backendMs: hops.length === 0 ? null : backendMs,
+    services: distinct(services.map((hop) => hop.service)),
+    errors: events
+      .filter(
+        (event) =>
+          event.event.outcome === 'failure' ||
+          (event.http?.response?.status_code ?? 0) >= 500 ||
+          event.error !== undefined,
+      )
+      .map((event) => ({
+        eventId: event.event.id,
+        service: event.service.name,
+        status: event.http?.response?.status_code ?? null,
+        code: event.error?.code ?? null,
+        type: event.error?.type ?? null,
+        message: event.error?.message ?? null,
+      })),
+    correlation: {
+      tenant: options.tenant,
+      sessionIds: distinct(events.map((event) => event.ariane.session_id)),
+      clientIds: distinct(events.map((event) => event.ariane.client_id)),
+      transactionIds: distinct(
+        events.flatMap((event) => [event.transaction?.id, ...(event.ariane.correlation_ids ?? [])]),
+      ),
+    },
+    eventCount: events.length,
+    totalEvents: Math.max(options.totalEvents, events.length),
+  };
+}
+
+/** Axway's transaction summary carries the status the client got when leg 0 is missing. */
+function summaryStatus(events: readonly TraceEvent[]): number | null {
+  const summary = events.find(
+    (event) =>
+      event.event.dataset === 'axway.summary' && event.http?.response?.status_code !== undefined,
+  );
+  return summary?.http?.response?.status_code ?? null;
+}
+
+function distinct(values: readonly (string | undefined)[]): string[] {
+  return [...new Set(values.filter((value): value is string => value !== undefined))];
+}
+
+function firstDefined<T>(values: readonly (T | undefined)[]): T | null {
+  return values.find((value) => value !== undefined) ?? null;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

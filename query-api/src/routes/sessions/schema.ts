@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { HitsSchema, PaginationQuerySchema } from '../../pagination/params.js';
+import { RequestIdSchema } from '../../plugins/request-id.js';
+import { ANOMALY_TYPES } from '../requests/schema.js';
+
+export const SessionParamsSchema = z.object({
+  applicationId: RequestIdSchema.describe('The X-Application-Id of the front-office session'),
+});
+
+export const SessionQuerySchema = PaginationQuerySchema;
+
+export const RequestSummarySchema = z.object({
+  requestId: z.string(),
+  start: z.string().nullable(),
+  method: z.string().nullable(),
+  path: z.string().nullable(),
+  status: z.number().int().nullable(),
+  durationMs: z.number().nullable(),
+  services: z.array(z.string()),
+  errors: z.number().int(),
+  anomalies: z.array(z.enum(ANOMALY_TYPES)),
+  eventCount: z.number().int(),
+});
+export type RequestSummary = z.infer<typeof RequestSummarySchema>;
+
+export const SessionTimelineSchema = z.object({
+  applicationId: z.string(),
+  summary: z.object({
+    start: z.string().nullable(),
+    end: z.string().nullable(),
+    spanMs: z.number().nullable(),
+    requests: z.number().int().describe('Distinct request ids (exact up to 40000)'),
+    failedRequests: z.number().int(),
+    services: z.array(z.string()).describe('Services that logged the session id'),
+  }),
+  $hits: HitsSchema,
+  $results: z.array(RequestSummarySchema),
+  truncated: z
+    .boolean()
+    .describe(
+      'True when the page had more events than QUERY_MAX_TIMELINE_EVENTS: summaries are partial',
+    ),
+});
+export type SessionTimeline = z.infer<typeof SessionTimelineSchema>;
