@@ -20,6 +20,8 @@ export const SetupEnvSchema = ConnectionEnvSchema.extend({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
   KIBANA_URL: z.url().optional(),
   KIBANA_PASSWORD: z.string().min(8).optional(),
+  /** The query API as users' browsers reach it; Kibana's links to the timeline page point there. */
+  ARIANE_PUBLIC_URL: z.url().optional(),
 });
 export type SetupEnv = z.infer<typeof SetupEnvSchema>;
 
@@ -62,7 +64,11 @@ export async function runSetup(config: SetupEnv): Promise<void> {
         ...(config.ES_PASSWORD ? { password: config.ES_PASSWORD } : {}),
       };
       await waitForKibana(kibana, 300_000);
-      const results = await importSavedObjects(kibana, SAVED_OBJECTS_DIR);
+      const results = await importSavedObjects(
+        kibana,
+        SAVED_OBJECTS_DIR,
+        config.ARIANE_PUBLIC_URL ? { timelineOrigin: config.ARIANE_PUBLIC_URL } : {},
+      );
       for (const result of results) logger.info(result, 'kibana saved objects imported');
       if (results.some((result) => !result.success)) throw new Error('Kibana import failed');
     }

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_TIMELINE_ORIGIN, TIMELINE_PATH } from './saved-objects.js';
 
 export interface KibanaTarget {
   readonly url: string;
@@ -39,19 +40,37 @@ export async function waitForKibana(target: KibanaTarget, timeoutMs: number): Pr
   }
 }
 
+export interface ImportOptions {
+  /** Origin of the query API as the browser sees it, for the links to the timeline page. */
+  readonly timelineOrigin?: string;
+}
+
+/** Points the timeline links of committed saved objects at another query API origin. */
+export function withTimelineOrigin(ndjson: string, origin: string): string {
+  return ndjson.replaceAll(
+    `${DEFAULT_TIMELINE_ORIGIN}${TIMELINE_PATH}`,
+    `${origin.replace(/\/+$/, '')}${TIMELINE_PATH}`,
+  );
+}
+
 /**
  * Imports every `*.ndjson` file of `directory` through Kibana's saved-objects API, overwriting
- * objects with the same ids, so running it twice gives the same result.
+ * objects with the same ids, so running it twice gives the same result. Each file holds the data
+ * views it needs, so files import independently.
  */
 export async function importSavedObjects(
   target: KibanaTarget,
   directory: string,
+  options: ImportOptions = {},
 ): Promise<ImportResult[]> {
   const files = (await readdir(directory)).filter((name) => name.endsWith('.ndjson')).sort();
   const results: ImportResult[] = [];
   for (const file of files) {
     const form = new FormData();
-    const content = await readFile(path.join(directory, file));
+    const text = await readFile(path.join(directory, file), 'utf8');
+    const content = options.timelineOrigin
+      ? withTimelineOrigin(text, options.timelineOrigin)
+      : text;
     form.append('file', new Blob([content], { type: 'application/ndjson' }), file);
     const response = await fetch(new URL('/api/saved_objects/_import?overwrite=true', target.url), {
       method: 'POST',
