@@ -36,6 +36,18 @@ export const ERROR_CODES = {
   ARIANE_EVENT_INVALID: { status: 422, message: 'The event failed validation' },
   ARIANE_EVENT_TOO_OLD: { status: 422, message: 'The event is older than the retention window' },
   ARIANE_EVENT_REJECTED: { status: 422, message: 'Elasticsearch rejected the event permanently' },
+  ARIANE_ANONYMISATION_INCOMPLETE: {
+    status: 500,
+    message: 'Matching events or deleted documents remain after the anonymisation passes',
+  },
+  ARIANE_ANONYMISATION_UNVERIFIED: {
+    status: 500,
+    message: 'Verification still finds the original values after anonymisation',
+  },
+  ARIANE_ANONYMISATION_VALUE_LOST: {
+    status: 500,
+    message: 'The selector value is no longer held, so the operation cannot complete',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

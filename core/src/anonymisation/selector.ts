@@ -36,3 +36,6 @@ export const AnonymisationSelectorSchema = z
     path: ['from'],
   });
 export type AnonymisationSelector = z.infer<typeof AnonymisationSelectorSchema>;
+
+/** The event field holding the tenant (X-Tenant-Id): an operation only touches its own tenant. */
+export const TENANT_FIELD = 'organization.id';

@@ -14,6 +14,8 @@ export interface IndexNames {
   readonly audit: string;
   readonly locks: string;
   readonly denyList: string;
+  /** The one place a selector's clear value lives, until its anonymisation operation ends. */
+  readonly anonymisationRequests: string;
   eventsIndexFor(date: Date): string;
 }
 
@@ -29,6 +31,7 @@ export function indexNames(prefix: string): IndexNames {
     audit: `${prefix}-audit`,
     locks: `${prefix}-locks`,
     denyList: `${prefix}-denylist`,
+    anonymisationRequests: `${prefix}-anonymisation-requests`,
     eventsIndexFor: (date: Date) => `${eventsPrefix}${utcDaySuffix(date)}`,
   });
 }

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@elastic/elasticsearch';
+import { z } from 'zod';
+import type { IndexNames } from '../es/index-names.js';
+import { looksPersonal } from './scrub.js';
+import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
+
+/**
+ * Anonymisation operations, shared by the query API (which queues them) and the jobs service
+ * (which runs them). The operation document never holds the selector's value: only its type and
+ * time range. The value lives in `<prefix>-anonymisation-requests`, one document per operation,
+ * until the operation ends; the job then deletes it and expunges that index's segments
+ * (docs/adr/001-anonymisation.md).
+ */
+
+export const REASON_MAX_LENGTH = 200;
+
+/**
+ * The officer's reason is free text stored for audit, so it must not carry personal data: it is
+ * meant to be a ticket reference and a short motive. Anything the scrubber would remove (e-mail,
+ * IP, token, UUID, long number) is refused rather than silently stored.
+ */
+export const AnonymisationReasonSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(REASON_MAX_LENGTH)
+  .refine((reason) => !looksPersonal(reason), {
+    message: 'the reason must not contain personal data (e-mail, IP, token, id, long number)',
+  });
+
+export const AnonymisationRequestSchema = z
+  .object({ selector: AnonymisationSelectorSchema, reason: AnonymisationReasonSchema })
+  .strict()
+  .refine((request) => !request.reason.includes(request.selector.value), {
+    message: 'the reason must not repeat the selector value',
+    path: ['reason'],
+  });
+export type AnonymisationRequest = z.infer<typeof AnonymisationRequestSchema>;
+
+export const OPERATION_STATUSES = ['pending', 'running', 'done', 'failed'] as const;
+export const OperationStatusSchema = z.enum(OPERATION_STATUSES);
+export type OperationStatus = z.infer<typeof OperationStatusSchema>;
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const VerificationSchema = z.object({
+  passed: z.boolean(),
+  /** Number of individual checks run (searches, term lookups, source scans, segment stats). */
+  checks: z.number().int().nonnegative(),
+  /** Which checks failed, as `<check>:<index>[:<field>]`; never a value. */
+  failures: z.array(z.string()),
+});
+export type Verification = z.infer<typeof VerificationSchema>;
+
+export const OperationErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+export const OperationResultSchema = z.object({
+  eventsMatched: z.number().int().nonnegative(),
+  eventsAnonymised: z.number().int().nonnegative(),
+  /** Matching documents that could not be parsed as events and were deleted instead. */
+  eventsDeleted: z.number().int().nonnegative(),
+  indicesTouched: z.array(z.string()),
+  verification: VerificationSchema.optional(),
+  errors: z.array(OperationErrorSchema),
+});
+export type OperationResult = z.infer<typeof OperationResultSchema>;
+
+export const OperationSchema = z.object({
+  operationId: z.string(),
+  kind: z.literal('anonymisation'),
+  tenant: z.string(),
+  requestedBy: z.string(),
+  reason: z.string(),
+  selector: z.object({
+    type: SelectorTypeSchema,
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  }),
+  status: OperationStatusSchema,
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  startedAt: isoDate.optional(),
+  finishedAt: isoDate.optional(),
+  attempts: z.number().int().nonnegative(),
+  progress: z.object({
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
+  result: OperationResultSchema.optional(),
+});
+export type Operation = z.infer<typeof OperationSchema>;
+
+const OPERATION_MAPPINGS = {
+  dynamic: false,
+  properties: {
+    operationId: { type: 'keyword' },
+    kind: { type: 'keyword' },
+    tenant: { type: 'keyword' },
+    requestedBy: { type: 'keyword' },
+    reason: { type: 'text', index: false },
+    selector: {
+      properties: { type: { type: 'keyword' }, from: { type: 'date' }, to: { type: 'date' } },
+    },
+    status: { type: 'keyword' },
+    createdAt: { type: 'date' },
+    updatedAt: { type: 'date' },
+  },
+} as const;
+
+const REQUEST_MAPPINGS = {
+  dynamic: 'strict',
+  properties: { value: { type: 'keyword', index: false, doc_values: false } },
+} as const;
+
+/** Exported for the Kibana Compliance dashboard's field check (dashboards/src/panels.ts). */
+export const AUDIT_MAPPINGS = {
+  dynamic: false,
+  properties: {
+    kind: { type: 'keyword' },
+    operationId: { type: 'keyword' },
+    tenant: { type: 'keyword' },
+    outcome: { type: 'keyword' },
+    at: { type: 'date' },
+  },
+} as const;
+
+const LOCK_MAPPINGS = {
+  dynamic: 'strict',
+  properties: { owner: { type: 'keyword' }, expiresAt: { type: 'date' } },
+} as const;
+
+/**
+ * Creates the operations, requests, audit and locks indices if missing (idempotent; a concurrent
+ * creator's "already exists" is ignored). One shard, no replica set explicitly: these are small.
+ */
+export async function ensureOperationIndices(es: Client, names: IndexNames): Promise<void> {
+  const wanted: [string, object][] = [
+    [names.operations, OPERATION_MAPPINGS],
+    [names.anonymisationRequests, REQUEST_MAPPINGS],
+    [names.audit, AUDIT_MAPPINGS],
+    [names.locks, LOCK_MAPPINGS],
+  ];
+  for (const [index, mappings] of wanted) {
+    if (await es.indices.exists({ index })) continue;
+    await es.indices.create(
+      {
+        index,
+        settings: {
+          number_of_shards: 1,
+          number_of_replicas: 0,
+          'merge.policy.expunge_deletes_allowed': 0,
+        },
+        mappings,
+      },
+      { ignore: [400] },
+    );
+  }
+}
+
+export interface NewOperation {
+  readonly tenant: string;
+  readonly requestedBy: string;
+  readonly request: AnonymisationRequest;
+}
+
+/**
+ * Queues an operation: the pending operation document first, then the clear value in the
+ * requests index. If the second write fails the operation is marked failed, so a clear value
+ * never exists without an operation that will delete it.
+ */
+export async function queueAnonymisation(
+  es: Client,
+  names: IndexNames,
+  input: NewOperation,
+  now: Date = new Date(),
+): Promise<Operation> {
+  const { selector, reason } = input.request;
+  const at = now.toISOString();
+  const operation: Operation = OperationSchema.parse({
+    operationId: randomUUID(),
+    kind: 'anonymisation',
+    tenant: input.tenant,
+    requestedBy: input.requestedBy,
+    reason,
+    selector: {
+      type: selector.type,
+      ...(selector.from !== undefined && { from: new Date(selector.from).toISOString() }),
+      ...(selector.to !== undefined && { to: new Date(selector.to).toISOString() }),
+    },
+    status: 'pending',
+    createdAt: at,
+    updatedAt: at,
+    attempts: 0,
+    progress: { done: 0, total: 0 },
+  });
+  await es.index({
+    index: names.operations,
+    id: operation.operationId,
+    op_type: 'create',
+    document: operation,
+    refresh: 'wait_for',
+  });
+  try {
+    await es.index({
+      index: names.anonymisationRequests,
+      id: operation.operationId,
+      op_type: 'create',
+      document: { value: selector.value },
+      refresh: 'wait_for',
+    });
+  } catch (error) {
+    await es.index({
+      index: names.operations,
+      id: operation.operationId,
+      document: {
+        ...operation,
+        status: 'failed',
+        updatedAt: new Date().toISOString(),
+        result: {
+          eventsMatched: 0,
+          eventsAnonymised: 0,
+          eventsDeleted: 0,
+          indicesTouched: [],
+          errors: [
+            { code: 'ARIANE_STORE_UNAVAILABLE', message: 'the request could not be stored' },
+          ],
+        },
+      },
+      refresh: 'wait_for',
+    });
+    throw error;
+  }
+  return operation;
+}
+
+/** The operation if it exists and belongs to `tenant`; another tenant's operation is invisible. */
+export async function findOperation(
+  es: Client,
+  names: IndexNames,
+  operationId: string,
+  tenant: string,
+): Promise<Operation | undefined> {
+  const found = await es.get<Operation>(
+    { index: names.operations, id: operationId },
+    { ignore: [404] },
+  );
+  if (!found.found || !found._source) return undefined;
+  const operation = OperationSchema.parse(found._source);
+  return operation.tenant === tenant ? operation : undefined;
+}
+
+export interface OperationPage {
+  readonly total: number;
+  readonly items: Operation[];
+}
+
+/** Newest first, for audit. */
+export async function listOperations(
+  es: Client,
+  names: IndexNames,
+  tenant: string,
+  page: { readonly limit: number; readonly offset: number },
+): Promise<OperationPage> {
+  const result = await es.search<Operation>(
+    {
+      index: names.operations,
+      from: page.offset,
+      size: page.limit,
+      track_total_hits: true,
+      query: { term: { tenant } },
+      sort: [{ createdAt: 'desc' }, { operationId: 'asc' }],
+    },
+    { ignore: [404] },
+  );
+  const total = result.hits?.total;
+  return {
+    total: typeof total === 'number' ? total : (total?.value ?? 0),
+    items: (result.hits?.hits ?? []).map((hit) => OperationSchema.parse(hit._source)),
+  };
+}

@@ -1,0 +1,414 @@
+import type { Client, estypes } from '@elastic/elasticsearch';
+import { anonymiseEvent, FreshIds } from '../../../core/src/anonymisation/anonymise-event.js';
+import {
+  selectorDigest,
+  writeDenyListEntry,
+} from '../../../core/src/anonymisation/deny-list-store.js';
+import {
+  OperationSchema,
+  type Operation,
+  type OperationResult,
+} from '../../../core/src/anonymisation/operations.js';
+import { SELECTOR_FIELDS, TENANT_FIELD } from '../../../core/src/anonymisation/selector.js';
+import { dayOfEventsIndex, type IndexNames } from '../../../core/src/es/index-names.js';
+import type { Logger } from '../../../core/src/observability/logger.js';
+import { TraceEventSchema, type TraceEvent } from '../../../core/src/schemas/trace-event.js';
+import { writeAudit } from '../audit.js';
+import { scanWithPit } from '../es/pit-scan.js';
+import type { JobMetrics } from '../metrics.js';
+import { DEFAULT_ERASE_OPTIONS, expungeDeletes, type EraseOptions } from './erase.js';
+import { verifyErased } from './verify.js';
+
+export interface AnonymisationDeps {
+  readonly es: Client;
+  readonly names: IndexNames;
+  readonly logger: Logger;
+  readonly metrics?: JobMetrics;
+  readonly denyListKey: string;
+  /** How long a deny-list entry lives: retention window plus Kafka's worst-case record age. */
+  readonly denyListTtlMs: number;
+  readonly keepSessionLinkage: boolean;
+  readonly erase?: EraseOptions;
+  /** Test hook: called after each rewritten batch; throwing simulates a crash mid-run. */
+  readonly afterBatch?: (operationId: string) => Promise<void>;
+}
+
+const PAGE = 500;
+const MAX_PASSES = 20;
+const DAY_MS = 86_400_000;
+
+/** A failure the operation records with a code; anything else is recorded as ARIANE_INTERNAL. */
+class OperationFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The query matching the operation's events: selector fields, tenant, time range. */
+export function matchQuery(operation: Operation, value: string): estypes.QueryDslQueryContainer {
+  const { type, from, to } = operation.selector;
+  const filter: estypes.QueryDslQueryContainer[] = [{ term: { [TENANT_FIELD]: operation.tenant } }];
+  if (from !== undefined || to !== undefined)
+    filter.push({
+      range: { '@timestamp': { ...(from && { gte: from }), ...(to && { lte: to }) } },
+    });
+  return {
+    bool: {
+      filter,
+      should: SELECTOR_FIELDS[type].map((field) => ({ term: { [field]: value } })),
+      minimum_should_match: 1,
+    },
+  };
+}
+
+/** Existing open event indices whose UTC day overlaps the operation's time range. */
+export async function indicesInRange(
+  es: Client,
+  names: IndexNames,
+  operation: Operation,
+): Promise<string[]> {
+  const listed = await es.cat.indices({
+    index: names.eventsPattern,
+    expand_wildcards: 'all',
+    format: 'json',
+    h: ['index', 'status'],
+  });
+  const from = operation.selector.from ? Date.parse(operation.selector.from) : -Infinity;
+  const to = operation.selector.to ? Date.parse(operation.selector.to) : Infinity;
+  return listed
+    .filter((row) => row.status !== 'close')
+    .map((row) => String(row.index))
+    .filter((index) => {
+      const day = dayOfEventsIndex(index, names.eventsPrefix);
+      return day !== undefined && day.getTime() + DAY_MS > from && day.getTime() <= to;
+    })
+    .sort();
+}
+
+async function saveOperation(es: Client, names: IndexNames, operation: Operation): Promise<void> {
+  await es.index({
+    index: names.operations,
+    id: operation.operationId,
+    document: OperationSchema.parse(operation),
+    refresh: 'wait_for',
+  });
+}
+
+async function readSelectorValue(
+  es: Client,
+  names: IndexNames,
+  operationId: string,
+): Promise<string | undefined> {
+  const found = await es.get<{ value: string }>(
+    { index: names.anonymisationRequests, id: operationId },
+    { ignore: [404] },
+  );
+  return found.found ? found._source?.value : undefined;
+}
+
+interface PassCounts {
+  anonymised: number;
+  deleted: number;
+}
+
+/**
+ * One pass over one index: every matching document is rewritten under a fresh random `_id`
+ * (its old `_id` is a hash of the raw line, a brute-forceable pseudonym) and the old one is
+ * deleted with `if_seq_no`/`if_primary_term`. The new document is written first and the old one
+ * deleted only once that succeeded, so a crash never loses an event. A conflict (the document
+ * changed meanwhile) leaves the old one for the next pass; the stand-in `_id` of an old `_id` is
+ * stable within the run, so the rewrite then overwrites instead of duplicating.
+ */
+async function rewritePass(
+  deps: AnonymisationDeps,
+  operation: Operation,
+  index: string,
+  query: estypes.QueryDslQueryContainer,
+  run: { freshIds: FreshIds; eventIds: FreshIds },
+  onBatch: (counts: PassCounts) => Promise<void>,
+): Promise<void> {
+  const { es } = deps;
+  const hits = scanWithPit(es, index, query, {
+    pageSize: PAGE,
+    source: true,
+    seqNoPrimaryTerm: true,
+  });
+  for await (const page of hits) {
+    const writes: (estypes.BulkOperationContainer | TraceEvent)[] = [];
+    const deletions: { hit: (typeof page)[number]; rewritten: boolean }[] = [];
+    for (const hit of page) {
+      const parsed = TraceEventSchema.safeParse(hit._source);
+      if (parsed.success) {
+        const newId = run.eventIds.for(hit._id as string);
+        const doc = anonymiseEvent(parsed.data, operation.operationId, {
+          freshIds: run.freshIds,
+          keepSessionLinkage: deps.keepSessionLinkage,
+          newEventId: newId,
+        });
+        writes.push({ index: { _index: index, _id: newId } }, doc);
+      }
+      deletions.push({ hit, rewritten: parsed.success });
+    }
+    const written = new Set<string>();
+    if (writes.length > 0) {
+      const response = await es.bulk({ operations: writes });
+      for (const item of response.items)
+        if (item.index && item.index.status < 300 && item.index._id) written.add(item.index._id);
+    }
+    const toDelete = deletions.filter(
+      ({ hit, rewritten }) => !rewritten || written.has(run.eventIds.for(hit._id as string)),
+    );
+    let anonymised = 0;
+    let deleted = 0;
+    if (toDelete.length > 0) {
+      const response = await es.bulk({
+        operations: toDelete.map(({ hit }) => ({
+          delete: {
+            _index: index,
+            _id: hit._id as string,
+            if_seq_no: hit._seq_no as number,
+            if_primary_term: hit._primary_term as number,
+          },
+        })),
+      });
+      response.items.forEach((item, i) => {
+        if (item.delete?.status !== 200) return;
+        if (toDelete[i]?.rewritten) anonymised += 1;
+        else deleted += 1;
+      });
+    }
+    await onBatch({ anonymised, deleted });
+    await deps.afterBatch?.(operation.operationId);
+  }
+}
+
+/**
+ * Runs (or resumes) one operation to completion. Every step is idempotent, so a run that crashed
+ * at any point is simply run again: the deny-list entry is rewritten under the same id, the
+ * passes find only what is still unanonymised, erasure and verification start from scratch.
+ */
+export async function runOperation(
+  deps: AnonymisationDeps,
+  queued: Operation,
+  now: Date,
+): Promise<Operation> {
+  const { es, names, logger } = deps;
+  const log = logger.child({ operationId: queued.operationId });
+  let operation: Operation = {
+    ...queued,
+    status: 'running',
+    attempts: queued.attempts + 1,
+    startedAt: queued.startedAt ?? now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  const result: OperationResult = queued.result
+    ? { ...queued.result, errors: [] }
+    : { eventsMatched: 0, eventsAnonymised: 0, eventsDeleted: 0, indicesTouched: [], errors: [] };
+  const value = await readSelectorValue(es, names, operation.operationId);
+  if (value === undefined) {
+    result.errors.push({
+      code: 'ARIANE_ANONYMISATION_VALUE_LOST',
+      message: 'the selector value is no longer held; the operation cannot be verified',
+    });
+    operation = { ...operation, status: 'failed', finishedAt: new Date().toISOString(), result };
+    await saveOperation(es, names, operation);
+    return operation;
+  }
+  await saveOperation(es, names, operation);
+  log.info(
+    { attempt: operation.attempts, selectorType: operation.selector.type },
+    'anonymisation started',
+  );
+  try {
+    await writeDenyListEntry(es, names, {
+      operation_id: operation.operationId,
+      tenant: operation.tenant,
+      selector_type: operation.selector.type,
+      digest: selectorDigest(deps.denyListKey, operation.selector.type, value),
+      ...(operation.selector.from !== undefined && { from: operation.selector.from }),
+      ...(operation.selector.to !== undefined && { to: operation.selector.to }),
+      expires_at: new Date(now.getTime() + deps.denyListTtlMs).toISOString(),
+    });
+    const query = matchQuery(operation, value);
+    const indices = await indicesInRange(es, names, operation);
+    const remaining =
+      indices.length === 0 ? 0 : (await es.count({ index: indices.join(','), query })).count;
+    result.eventsMatched = result.eventsAnonymised + result.eventsDeleted + remaining;
+    operation = {
+      ...operation,
+      progress: {
+        done: result.eventsAnonymised + result.eventsDeleted,
+        total: result.eventsMatched,
+      },
+    };
+    await saveOperation(es, names, operation);
+    const touched = new Set(result.indicesTouched);
+    const run = { freshIds: new FreshIds(), eventIds: new FreshIds() };
+    for (const index of indices) {
+      for (let pass = 1; ; pass += 1) {
+        await es.indices.refresh({ index });
+        if ((await es.count({ index, query })).count === 0) break;
+        if (pass > MAX_PASSES)
+          throw new OperationFailure(
+            'ARIANE_ANONYMISATION_INCOMPLETE',
+            `matches remain in ${index}`,
+          );
+        touched.add(index);
+        await rewritePass(deps, operation, index, query, run, async ({ anonymised, deleted }) => {
+          result.eventsAnonymised += anonymised;
+          result.eventsDeleted += deleted;
+          deps.metrics?.eventsAnonymised.inc(anonymised);
+          const done = result.eventsAnonymised + result.eventsDeleted;
+          result.eventsMatched = Math.max(result.eventsMatched, done);
+          result.indicesTouched = [...touched].sort();
+          operation = {
+            ...operation,
+            updatedAt: new Date().toISOString(),
+            progress: { done, total: result.eventsMatched },
+            result,
+          };
+          await saveOperation(es, names, operation);
+        });
+      }
+    }
+    result.indicesTouched = [...touched].sort();
+    // The clear value is still needed in memory for verification, but no longer on disk.
+    await es.delete(
+      { index: names.anonymisationRequests, id: operation.operationId, refresh: true },
+      { ignore: [404] },
+    );
+    const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
+    await Promise.all(
+      [...result.indicesTouched, names.anonymisationRequests].map((index) =>
+        expungeDeletes(es, index, erase),
+      ),
+    );
+    result.verification = await verifyErased(es, indices, value, operation.operationId);
+    if (!result.verification.passed)
+      result.errors.push({
+        code: 'ARIANE_ANONYMISATION_UNVERIFIED',
+        message: 'original values are still found',
+      });
+    operation = {
+      ...operation,
+      status: result.verification.passed ? 'done' : 'failed',
+      finishedAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      result,
+    };
+  } catch (error) {
+    const failure =
+      error instanceof OperationFailure
+        ? { code: error.code, message: error.message }
+        : error instanceof Error && error.name === 'ErasureIncompleteError'
+          ? { code: 'ARIANE_ANONYMISATION_INCOMPLETE', message: error.message }
+          : {
+              code: 'ARIANE_STORE_UNAVAILABLE',
+              message: 'Elasticsearch failed during the operation; it will resume',
+            };
+    log.error({ err: error, code: failure.code }, 'anonymisation attempt failed');
+    result.errors.push(failure);
+    // Store errors leave the operation running, so the next scheduled run resumes it.
+    const resumable = failure.code === 'ARIANE_STORE_UNAVAILABLE';
+    operation = {
+      ...operation,
+      status: resumable ? 'running' : 'failed',
+      updatedAt: new Date().toISOString(),
+      ...(!resumable && { finishedAt: new Date().toISOString() }),
+      result,
+    };
+    await saveOperation(es, names, operation);
+    if (resumable) throw error;
+    return operation;
+  }
+  await saveOperation(es, names, operation);
+  await writeAudit(es, names, {
+    kind: 'anonymisation',
+    at: new Date().toISOString(),
+    operationId: operation.operationId,
+    tenant: operation.tenant,
+    outcome: operation.status === 'done' ? 'success' : 'failure',
+    details: {
+      selectorType: operation.selector.type,
+      ...(operation.selector.from !== undefined && { from: operation.selector.from }),
+      ...(operation.selector.to !== undefined && { to: operation.selector.to }),
+      eventsMatched: result.eventsMatched,
+      eventsAnonymised: result.eventsAnonymised,
+      eventsDeleted: result.eventsDeleted,
+      indicesTouched: result.indicesTouched,
+      verification: result.verification,
+      errors: result.errors,
+    },
+  });
+  log.info(
+    {
+      status: operation.status,
+      eventsAnonymised: result.eventsAnonymised,
+      indices: result.indicesTouched,
+    },
+    'anonymisation finished',
+  );
+  return operation;
+}
+
+/** Operations still to run (pending) or to resume (running: a previous run crashed), oldest first. */
+export async function queuedOperations(es: Client, names: IndexNames): Promise<Operation[]> {
+  const found = await es.search<Operation>(
+    {
+      index: names.operations,
+      size: 100,
+      query: { terms: { status: ['pending', 'running'] } },
+      sort: [{ createdAt: 'asc' }],
+    },
+    { ignore: [404] },
+  );
+  return (found.hits?.hits ?? []).map((hit) => OperationSchema.parse(hit._source));
+}
+
+/**
+ * Deletes clear values whose operation has ended or never existed (left behind by a crash
+ * between the end of an operation and the deletion), then expunges them from disk.
+ */
+export async function purgeOrphanRequests(
+  es: Client,
+  names: IndexNames,
+  erase: EraseOptions,
+): Promise<number> {
+  const requests = await es.search(
+    { index: names.anonymisationRequests, size: 1000, _source: false },
+    { ignore: [404] },
+  );
+  const ids = (requests.hits?.hits ?? []).map((hit) => hit._id as string);
+  if (ids.length === 0) return 0;
+  const ops = await es.mget<Operation>({ index: names.operations, ids });
+  const orphans = ops.docs
+    .filter(
+      (doc) =>
+        !('found' in doc) ||
+        !doc.found ||
+        !['pending', 'running'].includes(doc._source?.status ?? ''),
+    )
+    .map((doc) => doc._id);
+  if (orphans.length === 0) return 0;
+  await es.bulk({
+    refresh: true,
+    operations: orphans.map((id) => ({ delete: { _index: names.anonymisationRequests, _id: id } })),
+  });
+  await expungeDeletes(es, names.anonymisationRequests, erase);
+  return orphans.length;
+}
+
+/** One scheduled run: every queued operation, in order. The caller holds the lease. */
+export async function runQueuedOperations(
+  deps: AnonymisationDeps,
+  now: Date,
+): Promise<Operation[]> {
+  const finished: Operation[] = [];
+  for (const operation of await queuedOperations(deps.es, deps.names))
+    finished.push(await runOperation(deps, operation, now));
+  await purgeOrphanRequests(deps.es, deps.names, deps.erase ?? DEFAULT_ERASE_OPTIONS);
+  return finished;
+}

@@ -1,0 +1,90 @@
+import { isIP } from 'node:net';
+import type { Client, estypes } from '@elastic/elasticsearch';
+import type { Verification } from '../../../core/src/anonymisation/operations.js';
+import { escapeRegExp } from '../../../core/src/anonymisation/scrub.js';
+import { scanWithPit } from '../es/pit-scan.js';
+import { deletedDocsOnDisk } from './erase.js';
+
+/** Every indexed field of the events template that can hold an identifier. */
+const KEYWORD_FIELDS = [
+  'event.id',
+  'http.request.id',
+  'transaction.id',
+  'span.id',
+  'url.path',
+  'url.query',
+  'url.original',
+  'user.id',
+  'user_agent.original',
+  'ariane.session_id',
+  'ariane.client_id',
+  'ariane.app_name',
+  'ariane.correlation_ids',
+  'ariane.source.offset',
+] as const;
+const IP_FIELDS = ['client.ip', 'network.forwarded_ip'] as const;
+
+/**
+ * Proves that `value` is gone from `indices`, before an operation may be reported done. Per index:
+ * - a term query on every identifier field (IP fields only when the value is an IP), and a phrase
+ *   query over every field with `lenient`, find no live document;
+ * - a terms aggregation with `min_doc_count: 0` and `include: [value]` returns no bucket: it reads
+ *   the term dictionaries, which still list terms that only deleted documents hold;
+ * - the `_source` of every document the operation rewrote does not contain the value (fields that
+ *   are stored but not indexed, such as header blocks, are only visible there);
+ * - no shard copy reports a deleted document.
+ * Failures name the check, index and field, never the value.
+ */
+export async function verifyErased(
+  es: Client,
+  indices: readonly string[],
+  value: string,
+  operationId: string,
+): Promise<Verification> {
+  const failures: string[] = [];
+  let checks = 0;
+  const ipFields = isIP(value) ? IP_FIELDS : [];
+  const fields = [...KEYWORD_FIELDS, ...ipFields];
+  // Bounded by non-alphanumerics, so a short value does not "occur" inside a random stand-in.
+  const needle = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(value)}(?![A-Za-z0-9])`, 'i');
+  for (const index of indices) {
+    const count = async (query: estypes.QueryDslQueryContainer) =>
+      (await es.count({ index, query })).count;
+    for (const field of fields) {
+      checks += 1;
+      if ((await count({ term: { [field]: value } })) > 0) failures.push(`term:${index}:${field}`);
+    }
+    checks += 1;
+    const anywhere = {
+      multi_match: { query: value, fields: ['*'], type: 'phrase' as const, lenient: true },
+    };
+    if ((await count(anywhere)) > 0) failures.push(`search:${index}`);
+
+    checks += 1;
+    const lookup = await es.search({
+      index,
+      size: 0,
+      aggs: Object.fromEntries(
+        fields.map((field, i) => [
+          `f${i}`,
+          { terms: { field, min_doc_count: 0, include: [value], size: 1 } },
+        ]),
+      ),
+    });
+    fields.forEach((field, i) => {
+      const buckets =
+        (lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)?.buckets ?? [];
+      if (buckets.length > 0) failures.push(`terms:${index}:${field}`);
+    });
+
+    checks += 1;
+    const rewritten = { term: { 'ariane.anonymisation_id': operationId } };
+    for await (const hits of scanWithPit(es, index, rewritten, { pageSize: 500, source: true }))
+      if (hits.some((hit) => needle.test(JSON.stringify(hit._source))))
+        failures.push(`source:${index}`);
+
+    checks += 1;
+    if ((await deletedDocsOnDisk(es, index)) > 0) failures.push(`segments:${index}`);
+  }
+  return { passed: failures.length === 0, checks, failures: [...new Set(failures)] };
+}
