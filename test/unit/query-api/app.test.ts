@@ -33,7 +33,7 @@ function hitsOf(sources: object[], total = sources.length): SearchResponse {
   };
 }
 
-describe('query API conventions (inject, no Elasticsearch)', () => {
+void describe('query API conventions (inject, no Elasticsearch)', () => {
   const searches: SearchRequest[] = [];
   const events = requestEvents({
     requestId: 'req-1',
@@ -57,7 +57,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
   });
   after(() => app.close());
 
-  test('echoes a valid X-Request-Id and X-Application-Id, replaces an invalid one', async () => {
+  void test('echoes a valid X-Request-Id and X-Application-Id, replaces an invalid one', async () => {
     const ok = await app.inject({
       url: '/trace/v1/status',
       headers: { 'x-request-id': 'abc-123', 'x-application-id': 'sess.9' },
@@ -71,7 +71,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     assert.match(String(bad.headers['x-request-id']), /^[0-9a-f-]{36}$/);
   });
 
-  test('GET /requests/{id} returns the timeline, scoped to the tenant', async () => {
+  void test('GET /requests/{id} returns the timeline, scoped to the tenant', async () => {
     searches.length = 0;
     const response = await app.inject({
       url: '/trace/v1/requests/req-1',
@@ -88,7 +88,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
       });
   });
 
-  test('unknown request id: 404 with a JSON body; HEAD answers 204 or 404 without body', async () => {
+  void test('unknown request id: 404 with a JSON body; HEAD answers 204 or 404 without body', async () => {
     const headers = await authHeaders();
     const missing = await app.inject({ url: '/trace/v1/requests/nope', headers });
     assert.equal(missing.statusCode, 404);
@@ -104,7 +104,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     assert.equal(headMissing.statusCode, 404);
   });
 
-  test('OPTIONS lists the commands; unsupported methods answer 501', async () => {
+  void test('OPTIONS lists the commands; unsupported methods answer 501', async () => {
     const options = await app.inject({ method: 'OPTIONS', url: '/trace/v1/requests/req-1' });
     assert.equal(options.statusCode, 200);
     assert.equal(options.headers.allow, 'GET, HEAD, OPTIONS');
@@ -117,7 +117,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     assert.equal(put.json<{ code: string }>().code, 'ARIANE_NOT_IMPLEMENTED');
   });
 
-  test('authentication: missing, forged, alg none, wrong tenant, missing tenant', async () => {
+  void test('authentication: missing, forged, alg none, wrong tenant, missing tenant', async () => {
     const url = '/trace/v1/requests/req-1';
     const codeOf = async (headers: Record<string, string>) => {
       const response = await app.inject({ url, headers });
@@ -144,7 +144,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     ]);
   });
 
-  test('"*" tenants only count for admins', async () => {
+  void test('"*" tenants only count for admins', async () => {
     const url = '/trace/v1/requests/req-1';
     const support = await token({ tenants: '*', roles: ['support'] });
     const admin = await token({ tenants: '*', roles: ['admin'] });
@@ -160,7 +160,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     assert.equal(asAdmin.statusCode, 200);
   });
 
-  test('malformed ids and parameters: 400 with field names, never values', async () => {
+  void test('malformed ids and parameters: 400 with field names, never values', async () => {
     const headers = await authHeaders();
     const longId = await app.inject({ url: `/trace/v1/requests/${'x'.repeat(200)}`, headers });
     assert.equal(longId.statusCode, 400);
@@ -179,7 +179,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     assert.ok(!JSON.stringify(body).includes('yesterday'));
   });
 
-  test('$limit/$offset beyond the maxima: 413', async () => {
+  void test('$limit/$offset beyond the maxima: 413', async () => {
     const headers = await authHeaders();
     for (const query of ['$limit=100001', '$offset=100001', '$offset=99999&$limit=10']) {
       const response = await app.inject({ url: `/trace/v1/events?${query}`, headers });
@@ -188,7 +188,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     }
   });
 
-  test('a body with an unsupported media type: 415', async () => {
+  void test('a body with an unsupported media type: 415', async () => {
     const response = await app.inject({
       method: 'POST',
       url: '/trace/v1/events',
@@ -199,7 +199,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     assert.equal(response.json<{ code: string }>().code, 'ARIANE_UNSUPPORTED_MEDIA_TYPE');
   });
 
-  test('unknown routes: JSON 404 with the request id', async () => {
+  void test('unknown routes: JSON 404 with the request id', async () => {
     const response = await app.inject({ url: '/nope', headers: { 'x-request-id': 'r1' } });
     assert.equal(response.statusCode, 404);
     assert.deepEqual(response.json(), {
@@ -210,7 +210,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     });
   });
 
-  test('OpenAPI document and offline docs page', async () => {
+  void test('OpenAPI document and offline docs page', async () => {
     const openapi = await app.inject({ url: '/trace/v1/openapi.json' });
     assert.equal(openapi.statusCode, 200);
     const document = openapi.json<{ openapi: string; paths: Record<string, unknown> }>();
@@ -224,7 +224,7 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
     assert.equal(asset.statusCode, 200);
   });
 
-  test('metrics in the Prometheus format, labelled by route pattern only', async () => {
+  void test('metrics in the Prometheus format, labelled by route pattern only', async () => {
     await app.inject({ url: '/trace/v1/requests/req-1', headers: await authHeaders() });
     const metrics = await app.inject({ url: '/metrics' });
     assert.equal(metrics.statusCode, 200);
@@ -236,8 +236,8 @@ describe('query API conventions (inject, no Elasticsearch)', () => {
   });
 });
 
-describe('store failures', () => {
-  test('Elasticsearch unavailable: 503; an unexpected error: 500 without internals', async () => {
+void describe('store failures', () => {
+  void test('Elasticsearch unavailable: 503; an unexpected error: 500 without internals', async () => {
     const unavailable = await testApp(
       stubStore({
         search: () => Promise.reject(new ArianeError('ARIANE_STORE_UNAVAILABLE')),
@@ -270,7 +270,7 @@ describe('store failures', () => {
     await broken.close();
   });
 
-  test('API keys authenticate service accounts from their SHA-256', async () => {
+  void test('API keys authenticate service accounts from their SHA-256', async () => {
     const { createHash } = await import('node:crypto');
     const hash = createHash('sha256').update('s3cret-key').digest('hex');
     const app = await testApp(

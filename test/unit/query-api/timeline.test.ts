@@ -29,8 +29,8 @@ const twoBackends = {
   ],
 };
 
-describe('buildRequestTimeline', () => {
-  test('groups a multi-hop request into legs, then services, each matched to its leg', () => {
+void describe('buildRequestTimeline', () => {
+  void test('groups a multi-hop request into legs, then services, each matched to its leg', () => {
     const timeline = timelineOf(requestEvents(twoBackends));
     assert.deepEqual(
       timeline.hops.map((hop) => [hop.kind, hop.service, hop.leg, hop.calledBy]),
@@ -60,7 +60,7 @@ describe('buildRequestTimeline', () => {
     assert.equal(summary.path, '/api/v1/things');
   });
 
-  test('keeps each hop raw timestamps and event ids', () => {
+  void test('keeps each hop raw timestamps and event ids', () => {
     const timeline = timelineOf(requestEvents(twoBackends));
     const orders = timeline.hops.find((hop) => hop.service === 'orders');
     assert.deepEqual(orders?.rawTimestamps, [plus(T0, 11)]);
@@ -68,7 +68,7 @@ describe('buildRequestTimeline', () => {
     assert.equal(orders?.start, plus(T0, 11));
   });
 
-  test('flags a leg that forwarded with no service event as a missing hop', () => {
+  void test('flags a leg that forwarded with no service event as a missing hop', () => {
     const events = requestEvents({
       ...twoBackends,
       backends: [twoBackends.backends[0]!, { ...twoBackends.backends[1]!, logged: false }],
@@ -80,7 +80,7 @@ describe('buildRequestTimeline', () => {
     assert.equal(missing[0]?.details.leg, 2);
   });
 
-  test('flags a status the gateway saw differently from the service', () => {
+  void test('flags a status the gateway saw differently from the service', () => {
     const events = requestEvents({
       ...twoBackends,
       status: 502,
@@ -97,7 +97,7 @@ describe('buildRequestTimeline', () => {
     assert.equal(timeline.summary.outcome, 'failure');
   });
 
-  test('flags clock skew beyond the tolerance, keeping the skewed order as logged', () => {
+  void test('flags clock skew beyond the tolerance, keeping the skewed order as logged', () => {
     const events = requestEvents({
       ...twoBackends,
       backends: [{ service: 'orders', offsetMs: 10, durationMs: 40, status: 200, skewMs: -5_000 }],
@@ -111,7 +111,7 @@ describe('buildRequestTimeline', () => {
     assert.equal(timeline.hops.find((hop) => hop.service === 'orders')?.start, plus(T0, -4_989));
   });
 
-  test('tolerates small skew within CLOCK_SKEW_TOLERANCE_MS', () => {
+  void test('tolerates small skew within CLOCK_SKEW_TOLERANCE_MS', () => {
     const events = requestEvents({
       ...twoBackends,
       backends: [{ service: 'orders', offsetMs: 10, durationMs: 40, status: 200, skewMs: -20 }],
@@ -122,7 +122,7 @@ describe('buildRequestTimeline', () => {
     );
   });
 
-  test('lists errors with their service, status and message', () => {
+  void test('lists errors with their service, status and message', () => {
     const events = requestEvents({
       ...twoBackends,
       status: 500,
@@ -143,7 +143,7 @@ describe('buildRequestTimeline', () => {
     assert.equal(timeline.hops.find((hop) => hop.service === 'orders')?.outcome, 'failure');
   });
 
-  test('joins a backend that logged only the correlation id', () => {
+  void test('joins a backend that logged only the correlation id', () => {
     const events = requestEvents({
       ...twoBackends,
       backends: [{ ...twoBackends.backends[0]!, correlationOnly: true }],
@@ -156,7 +156,7 @@ describe('buildRequestTimeline', () => {
     );
   });
 
-  test('reports reuse across tenants as a count and across sessions from the events', () => {
+  void test('reports reuse across tenants as a count and across sessions from the events', () => {
     const first = requestEvents(twoBackends);
     const second = requestEvents({
       ...twoBackends,
@@ -177,7 +177,7 @@ describe('buildRequestTimeline', () => {
     assert.equal(timeline.hops.filter((hop) => hop.kind === 'gateway_leg').length, 6);
   });
 
-  test('flags a truncated request with the total', () => {
+  void test('flags a truncated request with the total', () => {
     const events = requestEvents(twoBackends);
     const timeline = timelineOf(events, { totalEvents: 12_345 } as never);
     assert.equal(timeline.truncated, true);
@@ -187,7 +187,7 @@ describe('buildRequestTimeline', () => {
     });
   });
 
-  test('handles thousands of events of one service in one hop', () => {
+  void test('handles thousands of events of one service in one hop', () => {
     const events = requestEvents(twoBackends);
     for (let index = 0; index < 5_000; index += 1)
       events.push(
@@ -206,7 +206,7 @@ describe('buildRequestTimeline', () => {
     assert.equal(timeline.summary.eventCount, events.length);
   });
 
-  test('a generic gateway access line stands in for leg 0', () => {
+  void test('a generic gateway access line stands in for leg 0', () => {
     const at = T0;
     const timeline = timelineOf([
       traceEvent({
