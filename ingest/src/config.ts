@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ConnectionEnvSchema } from '../../core/src/config/connections.js';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Ingest's environment. Sizes are bytes, times milliseconds. Memory in flight is bounded by
+ * INGEST_FETCH_MAX_BYTES (what one fetch may bring) plus, per concurrently processed partition,
+ * one bulk of at most INGEST_BULK_MAX_BYTES of source records and their documents.
+ */
+export const IngestEnvSchema = ConnectionEnvSchema.extend({
+  INGEST_GROUP_ID: z.string().min(1).default('ariane-ingest'),
+  INGEST_OPS_HOST: z.string().min(1).default('0.0.0.0'),
+  INGEST_OPS_PORT: int(0, 65535).default(9101),
+  /** A record larger than this is dead-lettered (reason too_large) without being parsed. */
+  INGEST_MAX_RECORD_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * Payload bytes kept in a dead-letter record. 256 KiB keeps a dead-letter record well under
+   * Kafka's default 1 MB `max.message.bytes`, so the dead-letter topic needs no special setting.
+   */
+  INGEST_DLQ_MAX_PAYLOAD_BYTES: int(1024, 900 * 1024).default(256 * 1024),
+  INGEST_BULK_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(5_000_000),
+  INGEST_BULK_MAX_DOCS: int(1, 50_000).default(2_000),
+  INGEST_BULK_TIMEOUT_MS: int(1_000, 300_000).default(30_000),
+  INGEST_PARTITIONS_CONCURRENCY: int(1, 64).default(4),
+  INGEST_FETCH_MAX_BYTES_PER_PARTITION: int(64 * 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+  INGEST_FETCH_MAX_BYTES: int(64 * 1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
+  INGEST_RETRY_INITIAL_MS: int(1, 60_000).default(200),
+  INGEST_RETRY_MAX_MS: int(1, 600_000).default(30_000),
+  INGEST_FUTURE_TOLERANCE_MS: int(0, 7 * 86_400_000).default(5 * 60_000),
+  INGEST_FUTURE_LIMIT_MS: int(0, 30 * 86_400_000).default(86_400_000),
+  /** Extra field paths for service logs: inline JSON or a path to a JSON file. */
+  INGEST_FIELD_MAPPING: z.string().min(1).optional(),
+  INGEST_SHUTDOWN_TIMEOUT_MS: int(1_000, 300_000).default(20_000),
+  /** Partitions and replication factor of topics ingest creates when they are missing. */
+  INGEST_TOPIC_PARTITIONS: int(1, 1_000).default(6),
+  INGEST_TOPIC_REPLICATION_FACTOR: int(1, 10).default(1),
+});
+export type IngestEnv = z.infer<typeof IngestEnvSchema>;

@@ -1,0 +1,72 @@
+import { ConfigError, parseEnv } from '../../core/src/config/parse-env.js';
+import { createElasticsearchClient } from '../../core/src/es/client.js';
+import { createKafka } from '../../core/src/kafka/client.js';
+import { createLogger } from '../../core/src/observability/logger.js';
+import { createMetricsRegistry } from '../../core/src/observability/metrics.js';
+import { startOpsServer } from '../../core/src/observability/ops-server.js';
+import { IngestEnvSchema } from './config.js';
+import { prepareIngest, startIngest } from './ingest.js';
+
+/**
+ * Composition root of the ingest service: reads the environment, builds the clients, creates
+ * topics and the index template when missing, starts consuming and serves /healthz, /readyz and
+ * /metrics. SIGTERM or SIGINT stops intake, lets in-flight bulks finish and commit (or give up
+ * uncommitted), and exits within INGEST_SHUTDOWN_TIMEOUT_MS.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseEnv(IngestEnvSchema, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger('ingest', config.LOG_LEVEL);
+  const registry = createMetricsRegistry('ingest');
+  const kafka = createKafka(config, logger);
+  const es = createElasticsearchClient(config);
+
+  const { createdTopics } = await prepareIngest(config, { kafka, es });
+  if (createdTopics.length > 0) logger.info({ topics: createdTopics }, 'topics created');
+  const ingest = await startIngest(config, { kafka, es, logger, registry });
+  const ops = await startOpsServer({
+    host: config.INGEST_OPS_HOST,
+    port: config.INGEST_OPS_PORT,
+    registry,
+    isLive: () => ingest.isLive(),
+    isReady: () => ingest.isReady(),
+  });
+  logger.info({ port: ops.port }, 'ops server listening');
+
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error({ timeoutMs: config.INGEST_SHUTDOWN_TIMEOUT_MS }, 'shutdown deadline passed');
+      process.exit(1);
+    }, config.INGEST_SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    ingest
+      .stop()
+      .then(() => Promise.all([ops.close(), es.close()]))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('ingest failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

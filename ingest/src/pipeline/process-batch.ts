@@ -1,0 +1,212 @@
+import type { DenyList } from '../../../core/src/anonymisation/deny-list.js';
+import type { IndexNames } from '../../../core/src/es/index-names.js';
+import type { Logger } from '../../../core/src/observability/logger.js';
+import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';
+import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
+import type { FieldMapping } from '../formats/field-mapping.js';
+import type { IngestMetrics } from '../metrics.js';
+import type { BatchSink, BulkDocument, BulkItemResult } from '../sink/bulk-writer.js';
+import type { DeadLetterSink } from '../sink/dead-letter-writer.js';
+import type { SourceBatch, SourceRecord } from '../source/source-record.js';
+import { buildDeadLetter } from './dead-letter.js';
+import type { TimePolicy } from './event-time.js';
+import { normaliseRecord, type TopicKind } from './normalise-record.js';
+
+export interface PipelineSettings {
+  readonly kindOf: (topic: string) => TopicKind;
+  readonly indexNames: IndexNames;
+  readonly maxRecordBytes: number;
+  readonly deadLetterMaxPayloadBytes: number;
+  readonly bulkMaxBytes: number;
+  readonly bulkMaxDocs: number;
+  readonly retryInitialMs: number;
+  readonly retryMaxMs: number;
+  readonly time: TimePolicy;
+  readonly mapping: FieldMapping;
+}
+
+export interface PipelineDeps {
+  readonly sink: BatchSink;
+  readonly deadLetters: DeadLetterSink;
+  readonly denyList: DenyList;
+  /** Rewrites an event the deny list matched, before it is indexed. */
+  readonly onDenyListMatch: (event: TraceEvent, operationId: string) => TraceEvent;
+  readonly metrics: IngestMetrics;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+}
+
+/**
+ * Delivers one partition batch: records are cut into bulks by count and bytes; each bulk is
+ * normalised, written to Elasticsearch, its rejects dead-lettered, and only then its last offset
+ * committed. Transient store failures are retried with exponential backoff and full jitter for
+ * as long as it takes, heartbeating meanwhile: the batch does not return, so the consumer
+ * fetches nothing more for this partition and memory stays bounded. Resolves early, without
+ * committing, when the batch stops being active (shutdown, rebalance).
+ *
+ * No time-based flush is needed: records are never held back waiting for more, a bulk is
+ * written as soon as the fetched batch is cut.
+ */
+export async function processBatch(
+  batch: SourceBatch,
+  settings: PipelineSettings,
+  deps: PipelineDeps,
+): Promise<void> {
+  const log = deps.logger.child({ topic: batch.topic, partition: batch.partition });
+  let bulk: SourceRecord[] = [];
+  let bytes = 0;
+  for (const record of batch.records) {
+    bulk.push(record);
+    bytes += record.value?.length ?? 0;
+    if (bulk.length >= settings.bulkMaxDocs || bytes >= settings.bulkMaxBytes) {
+      if (!(await deliverBulk(batch, bulk, bytes, settings, deps, log))) return;
+      bulk = [];
+      bytes = 0;
+    }
+  }
+  if (bulk.length > 0) await deliverBulk(batch, bulk, bytes, settings, deps, log);
+}
+
+async function deliverBulk(
+  batch: SourceBatch,
+  records: readonly SourceRecord[],
+  bytes: number,
+  settings: PipelineSettings,
+  deps: PipelineDeps,
+  log: Logger,
+): Promise<boolean> {
+  if (!batch.isActive()) return false;
+  const { metrics } = deps;
+  const endTimer = metrics.batchSeconds.startTimer();
+  const nowMs = deps.now();
+  const kind = settings.kindOf(batch.topic);
+  const docs: BulkDocument[] = [];
+  const owners: SourceRecord[] = [];
+  const dead: DeadLetterRecord[] = [];
+  for (const record of records) {
+    const result = normaliseRecord(record.value, kind, settings.maxRecordBytes, {
+      origin: { topic: record.topic, partition: record.partition, offset: record.offset },
+      raw: record.value ?? Buffer.alloc(0),
+      nowMs,
+      time: settings.time,
+      mapping: settings.mapping,
+    });
+    if (result.kind === 'events') {
+      if (result.expired > 0) metrics.droppedExpired.inc(result.expired);
+      for (const { doc, mode } of result.events) {
+        const operationId = deps.denyList.match(doc);
+        const stored = operationId === undefined ? doc : deps.onDenyListMatch(doc, operationId);
+        if (operationId !== undefined) metrics.anonymised.inc();
+        docs.push({
+          index: settings.indexNames.eventsIndexFor(new Date(stored['@timestamp'])),
+          id: stored.event.id,
+          mode,
+          doc: stored,
+        });
+        owners.push(record);
+      }
+    } else if (result.kind === 'skipped') metrics.skipped.inc({ reason: result.reason });
+    else if (result.kind === 'expired') metrics.droppedExpired.inc(result.count);
+    else
+      dead.push(
+        buildDeadLetter(
+          record,
+          result.reason,
+          result.issues,
+          settings.deadLetterMaxPayloadBytes,
+          nowMs,
+        ),
+      );
+  }
+
+  const results = await writeUntilSettled(batch, docs, settings, deps, log);
+  if (results === undefined) return false;
+  const rejectedOwners = new Map<SourceRecord, string>();
+  results.forEach((result, i) => {
+    if (result.status === 'ok') metrics.indexed.inc({ dataset: docs[i]!.doc.event.dataset });
+    else if (result.status === 'rejected' && !rejectedOwners.has(owners[i]!))
+      rejectedOwners.set(owners[i]!, result.error);
+  });
+  for (const [record, error] of rejectedOwners)
+    dead.push(
+      buildDeadLetter(
+        record,
+        'rejected_by_store',
+        [{ path: '(document)', message: `Elasticsearch refused the document: ${error}` }],
+        settings.deadLetterMaxPayloadBytes,
+        nowMs,
+      ),
+    );
+  if (dead.length > 0) {
+    await deps.deadLetters.send(dead);
+    for (const record of dead) metrics.deadLettered.inc({ reason: record.reason });
+    log.warn({ count: dead.length, firstOffset: dead[0]!.source.offset }, 'records dead-lettered');
+  }
+
+  const last = records[records.length - 1]!;
+  await batch.commit(last.offset);
+  metrics.consumed.inc({ topic: batch.topic }, records.length);
+  metrics.bulkBytes.inc(bytes);
+  metrics.lag.set(
+    { topic: batch.topic, partition: String(batch.partition) },
+    Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)),
+  );
+  endTimer();
+  return true;
+}
+
+/**
+ * Writes `docs` until every one is stored or rejected. Undefined when the batch stopped being
+ * active while retrying: nothing is committed and the records will be delivered again.
+ */
+async function writeUntilSettled(
+  batch: SourceBatch,
+  docs: readonly BulkDocument[],
+  settings: PipelineSettings,
+  deps: PipelineDeps,
+  log: Logger,
+): Promise<BulkItemResult[] | undefined> {
+  const settled: BulkItemResult[] = new Array<BulkItemResult>(docs.length);
+  let pending = docs.map((_, i) => i);
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    if (attempt > 0) {
+      const ceiling = Math.min(settings.retryMaxMs, settings.retryInitialMs * 2 ** (attempt - 1));
+      if (!(await pauseWithHeartbeat(batch, ceiling * deps.random(), deps))) return undefined;
+    }
+    const results = await deps.sink.write(pending.map((i) => docs[i]!));
+    const retry: number[] = [];
+    let lastError = '';
+    results.forEach((result, j) => {
+      const i = pending[j]!;
+      if (result.status === 'retryable') {
+        retry.push(i);
+        lastError = result.error;
+      } else settled[i] = result;
+    });
+    if (retry.length > 0) {
+      deps.metrics.retried.inc(retry.length);
+      // One line per retry round at most, and fewer once an outage drags on.
+      if (attempt < 3 || attempt % 10 === 0)
+        log.warn({ attempt: attempt + 1, count: retry.length, error: lastError }, 'bulk retry');
+    }
+    pending = retry;
+  }
+  return settled;
+}
+
+/** Sleeps `ms` in slices, heartbeating between them; false if the batch stops being active. */
+async function pauseWithHeartbeat(
+  batch: SourceBatch,
+  ms: number,
+  deps: PipelineDeps,
+): Promise<boolean> {
+  const slice = 1_000;
+  for (let left = ms; left > 0; left -= slice) {
+    if (!batch.isActive()) return false;
+    await deps.sleep(Math.min(slice, left));
+    await batch.heartbeat();
+  }
+  return batch.isActive();
+}

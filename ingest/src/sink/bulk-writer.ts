@@ -1,0 +1,82 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
+import type { WriteMode } from '../pipeline/normalised.js';
+
+export interface BulkDocument {
+  readonly index: string;
+  readonly id: string;
+  readonly mode: WriteMode;
+  readonly doc: TraceEvent;
+}
+
+/**
+ * `ok`: stored (or, for `create`, already there). `retryable`: not stored this time but may be
+ * later (429, 5xx, timeouts, the node unreachable). `rejected`: Elasticsearch refused this
+ * document for good (mapping conflict, malformed value, 400); retrying cannot help.
+ */
+export type BulkItemResult =
+  | { readonly status: 'ok' }
+  | { readonly status: 'retryable'; readonly error: string }
+  | { readonly status: 'rejected'; readonly error: string };
+
+/**
+ * Where normalised events are stored. Contract:
+ * - Idempotent: each document has a deterministic `_id`; `index` replaces it with the same
+ *   content, `create` leaves an existing one alone, so writing a batch twice stores it once.
+ * - `write` resolves only once Elasticsearch has answered for every document, with one result
+ *   per document, in order. It never throws: a request that fails as a whole (network error,
+ *   timeout, 429/5xx on the request) makes every document `retryable`.
+ * - Partial failures are reported per document; the caller retries the retryable ones and
+ *   dead-letters the rejected ones. The writer itself never retries and never drops.
+ */
+export interface BatchSink {
+  write(docs: readonly BulkDocument[]): Promise<BulkItemResult[]>;
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500;
+}
+
+/** The BatchSink on Elasticsearch's `_bulk`, one request per call. */
+export function elasticsearchBatchSink(es: Client, requestTimeoutMs: number): BatchSink {
+  return {
+    async write(docs) {
+      if (docs.length === 0) return [];
+      const operations: unknown[] = [];
+      for (const { index, id, mode, doc } of docs)
+        operations.push({ [mode]: { _index: index, _id: id } }, doc);
+      let response;
+      try {
+        response = await es.bulk({ operations }, { requestTimeout: requestTimeoutMs });
+      } catch (error) {
+        const reason = requestFailure(error);
+        return docs.map(() => ({ status: 'retryable', error: reason }) as const);
+      }
+      return response.items.map((item): BulkItemResult => {
+        const result = Object.values(item)[0];
+        if (!result) return { status: 'retryable', error: 'missing_item' };
+        const status = result.status;
+        if (status < 300) return { status: 'ok' };
+        if (status === 409 && 'create' in item) return { status: 'ok' };
+        const error = result.error?.type ?? `status_${status}`;
+        return isRetryableStatus(status)
+          ? { status: 'retryable', error }
+          : { status: 'rejected', error };
+      });
+    },
+  };
+}
+
+/**
+ * A whole-request failure is always retryable, whatever its status: a 400/401/403 on the request
+ * means misconfiguration or an outage, not a bad document, and dead-lettering every document
+ * because the credentials expired would be data loss by another name.
+ */
+function requestFailure(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { name, statusCode } = error as { name?: unknown; statusCode?: unknown };
+    if (typeof statusCode === 'number') return `request_status_${statusCode}`;
+    if (typeof name === 'string') return name;
+  }
+  return 'request_failed';
+}

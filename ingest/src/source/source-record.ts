@@ -1,0 +1,33 @@
+/**
+ * What the pipeline sees of Kafka. kafkajs types stop at source/kafka-source.ts, so a later swap
+ * of the Kafka client only rewrites that file.
+ */
+export interface SourceRecord {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offsets are 64-bit; kept as the decimal string the broker gave. */
+  readonly offset: string;
+  /** The record value; null for a tombstone. Keys are ignored: producers may key as they like. */
+  readonly value: Buffer | null;
+}
+
+/** Records of one partition, in offset order, with the controls the pipeline needs. */
+export interface SourceBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly SourceRecord[];
+  /** Offset the next produced record will get; `highWatermark - 1 - offset` is the lag. */
+  readonly highWatermark: string;
+  /**
+   * Marks every record up to and including `offset` as done and commits it to the group, so a
+   * restart resumes after it. Resolves once the broker acknowledged the commit.
+   */
+  commit(offset: string): Promise<void>;
+  /** Keeps the group membership alive during long retries. Throws when the group rebalances. */
+  heartbeat(): Promise<void>;
+  /**
+   * False once the consumer is stopping or this partition was taken away: stop, commit nothing
+   * more; the uncommitted records are delivered again to whoever owns the partition next.
+   */
+  isActive(): boolean;
+}
