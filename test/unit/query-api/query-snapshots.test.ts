@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { EventsQuerySchema } from '../../../query-api/src/routes/events/schema.js';
+import { eventsCursorQuery, eventsPageQuery } from '../../../query-api/src/routes/events/query.js';
+import {
+  eventsOfRequestQuery,
+  requestExistsQuery,
+  requestIdElsewhereQuery,
+  transactionsOfRequestQuery,
+} from '../../../query-api/src/routes/requests/query.js';
+import {
+  sessionExistsQuery,
+  sessionPageQuery,
+} from '../../../query-api/src/routes/sessions/query.js';
+
+// The Elasticsearch requests the API sends, pinned as committed JSON (STYLE.md §10).
+// Regenerate after an intended change with: UPDATE_SNAPSHOTS=1 node --import tsx --test <this file>
+
+const DIR = new URL('../../fixtures/query-api/snapshots/', import.meta.url);
+const context = { index: 'ariane-events-*', tenant: 'tenant-a' };
+const allFilters = EventsQuerySchema.parse({
+  from: '2026-03-01T00:00:00Z',
+  to: '2026-03-02T00:00:00Z',
+  clientId: 'client-1',
+  service: 'orders',
+  status: '503',
+  statusClass: '5xx',
+  method: 'post',
+  path: '/api/v1/',
+  minDurationMs: '250',
+  userId: 'user-1',
+  q: 'timeout -"retry ok"',
+  sort: '-duration',
+  $limit: '50',
+  $offset: '100',
+});
+
+const SNAPSHOTS: Record<string, unknown> = {
+  'request-transactions': transactionsOfRequestQuery(context, ['req-1']),
+  'request-events': eventsOfRequestQuery(context, ['req-1'], ['tx-1', 'tx-2'], 2000),
+  'request-events-next-page': eventsOfRequestQuery(context, ['req-1'], ['tx-1'], 2000, [
+    1772445600000,
+    'evt-9',
+  ]),
+  'request-elsewhere-count': requestIdElsewhereQuery(context, 'req-1'),
+  'request-exists': requestExistsQuery(context, 'req-1'),
+  'session-page': sessionPageQuery(context, 'sess-1', { limit: 1000, offset: 0 }),
+  'session-exists': sessionExistsQuery(context, 'sess-1'),
+  'events-default': eventsPageQuery(context, EventsQuerySchema.parse({})),
+  'events-all-filters': eventsPageQuery(context, allFilters),
+  'events-cursor-page': eventsCursorQuery(
+    'tenant-a',
+    allFilters,
+    { id: 'PIT', keepAlive: '300s' },
+    [5e8, 'evt-1'],
+  ),
+};
+
+for (const [name, request] of Object.entries(SNAPSHOTS)) {
+  void test(`query snapshot: ${name}`, () => {
+    const file = new URL(`${name}.json`, DIR);
+    const actual = `${JSON.stringify(request, null, 2)}\n`;
+    if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(file)) {
+      if (process.env.UPDATE_SNAPSHOTS !== '1' && process.env.CI)
+        assert.fail(`missing snapshot ${name}.json: run with UPDATE_SNAPSHOTS=1`);
+      mkdirSync(DIR, { recursive: true });
+      writeFileSync(file, actual);
+      return;
+    }
+    // Compared as data: the committed files are formatted by prettier.
+    assert.deepEqual(
+      JSON.parse(actual),
+      JSON.parse(readFileSync(file, 'utf8')),
+      `${name} changed: UPDATE_SNAPSHOTS=1 to accept`,
+    );
+  });
+}
+
+void test('every query is scoped to the tenant in its first filter', () => {
+  for (const [name, request] of Object.entries(SNAPSHOTS)) {
+    const query = (request as { query: { bool: { filter: unknown[]; must_not?: unknown[] } } })
+      .query;
+    if (name === 'request-elsewhere-count') {
+      assert.deepEqual(query.bool.must_not, [{ term: { 'organization.id': 'tenant-a' } }]);
+      continue;
+    }
+    assert.deepEqual(query.bool.filter[0], { term: { 'organization.id': 'tenant-a' } }, name);
+  }
+});
