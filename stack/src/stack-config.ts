@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseEnv } from '../../core/src/config/parse-env.js';
 
@@ -33,9 +34,12 @@ export type StackConfig = z.infer<typeof StackConfigSchema> & {
   readonly projectRoot: string;
 };
 
+/** The repository root: a relative ARIANE_STACK_DIR is resolved against it, not the cwd. */
+export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
 export function loadStackConfig(
   env: NodeJS.ProcessEnv = process.env,
-  projectRoot = process.cwd(),
+  projectRoot = PROJECT_ROOT,
 ): StackConfig {
   const parsed = parseEnv(StackConfigSchema, env);
   return Object.freeze({
