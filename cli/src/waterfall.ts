@@ -1,0 +1,164 @@
+import type { RequestTimeline } from '../../query-api/src/routes/requests/schema.js';
+import type { SessionTimeline } from '../../query-api/src/routes/sessions/schema.js';
+import { formatMs, painter, statusTone } from './style.js';
+
+export interface RenderOptions {
+  /** Terminal columns; bars take what the labels leave. */
+  readonly width: number;
+  readonly colour: boolean;
+}
+
+/**
+ * The start and end columns of a bar for [start, end] on an axis from `origin` spanning `span`
+ * ms over `columns` characters. A bar is at least one column wide, so an instant stays visible;
+ * reversed times (clock skew) are drawn from the earlier to the later one.
+ */
+export function barColumns(
+  start: number,
+  end: number,
+  origin: number,
+  span: number,
+  columns: number,
+): [number, number] {
+  const [from, to] = start <= end ? [start, end] : [end, start];
+  const scale = span > 0 ? columns / span : 0;
+  const first = Math.min(columns - 1, Math.max(0, Math.floor((from - origin) * scale)));
+  const last = Math.min(columns, Math.max(first + 1, Math.ceil((to - origin) * scale)));
+  return [first, last];
+}
+
+function bar(first: number, last: number, columns: number): string {
+  return ' '.repeat(first) + '█'.repeat(last - first) + ' '.repeat(columns - last);
+}
+
+function hopLabel(hop: RequestTimeline['hops'][number]): string {
+  if (hop.kind === 'gateway_leg') return `leg ${hop.leg ?? '?'}`;
+  if (hop.kind === 'gateway_access') return 'access';
+  return 'service';
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
+}
+
+/** A request timeline as a terminal waterfall: one row per hop on a shared time axis. */
+export function renderRequestWaterfall(timeline: RequestTimeline, options: RenderOptions): string {
+  const paint = painter(options.colour);
+  const { summary, hops, anomalies } = timeline;
+  const lines: string[] = [];
+  const status = summary.finalStatus;
+  lines.push(
+    `${paint('bold', `Request ${timeline.requestId}`)}  ${summary.method ?? '?'} ${summary.path ?? '?'} → ` +
+      `${paint(statusTone(status, summary.outcome), String(status ?? '-'))}  ${formatMs(summary.totalDurationMs)}` +
+      `  (gateway ${formatMs(summary.gatewayMs)}, backends ${formatMs(summary.backendMs)})`,
+  );
+  const correlation = summary.correlation;
+  lines.push(
+    paint(
+      'dim',
+      [
+        `tenant ${correlation.tenant}`,
+        correlation.sessionIds.length > 0 && `session ${correlation.sessionIds.join(', ')}`,
+        correlation.clientIds.length > 0 && `client ${correlation.clientIds.join(', ')}`,
+        correlation.transactionIds.length > 0 && `axway ${correlation.transactionIds.join(', ')}`,
+        `${summary.eventCount}/${summary.totalEvents} events`,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    ),
+  );
+  const anomalousHops = new Set(anomalies.flatMap((anomaly) => anomaly.hops));
+  if (hops.length > 0) {
+    const starts = hops.map((hop) => Date.parse(hop.start));
+    const ends = hops.map((hop) => Date.parse(hop.end));
+    const origin = Math.min(...starts, ...ends);
+    const span = Math.max(...starts, ...ends) - origin;
+    const labelWidth = 2 + 8 + 1 + 18 + 1 + 4 + 1 + 10 + 1;
+    const columns = Math.max(10, options.width - labelWidth - 2);
+    lines.push('');
+    lines.push(
+      `${' '.repeat(labelWidth + 1)}${paint('dim', `0 ms${formatMs(span).padStart(columns - 4)}`)}`,
+    );
+    hops.forEach((hop, index) => {
+      const [first, last] = barColumns(
+        Date.parse(hop.start),
+        Date.parse(hop.end),
+        origin,
+        span,
+        columns,
+      );
+      const tone = statusTone(hop.status, hop.outcome);
+      const marker = anomalousHops.has(index) ? paint('bad', '!') : ' ';
+      lines.push(
+        `${marker} ${hopLabel(hop).padEnd(8)} ${truncate(hop.service, 18)} ` +
+          `${paint(tone, String(hop.status ?? '-').padEnd(4))} ${formatMs(hop.durationMs).padStart(10)} ` +
+          `|${paint(tone, bar(first, last, columns))}|`,
+      );
+    });
+  }
+  if (anomalies.length > 0) {
+    lines.push('', paint('bold', 'Anomalies'));
+    for (const anomaly of anomalies)
+      lines.push(`${paint('bad', '!')} ${paint('warn', anomaly.type)}: ${anomaly.message}`);
+  }
+  if (summary.errors.length > 0) {
+    lines.push('', paint('bold', 'Errors'));
+    for (const error of summary.errors)
+      lines.push(
+        `  ${error.service} ${error.status ?? ''} ${error.code ?? ''} ${error.message ?? ''}`.trimEnd(),
+      );
+  }
+  if (timeline.truncated)
+    lines.push('', paint('warn', 'The timeline is truncated: not every event is shown.'));
+  return `${lines.join('\n')}\n`;
+}
+
+/** A session: its summary, then one row per request in time order on the session's time axis. */
+export function renderSessionWaterfall(session: SessionTimeline, options: RenderOptions): string {
+  const paint = painter(options.colour);
+  const { summary } = session;
+  const lines = [
+    `${paint('bold', `Session ${session.applicationId}`)}  ${summary.requests} requests, ` +
+      `${paint(summary.failedRequests > 0 ? 'bad' : 'ok', `${summary.failedRequests} failed`)}, ` +
+      `over ${formatMs(summary.spanMs)}`,
+    paint(
+      'dim',
+      `${summary.start ?? '?'} → ${summary.end ?? '?'} · services ${summary.services.join(', ') || '-'}`,
+    ),
+  ];
+  const requests = session.$results;
+  const timed = requests.filter((request) => request.start !== null);
+  const origin = Math.min(...timed.map((request) => Date.parse(request.start as string)));
+  const endOf = (request: (typeof requests)[number]) =>
+    Date.parse(request.start as string) + (request.durationMs ?? 0);
+  const span = timed.length > 0 ? Math.max(...timed.map(endOf)) - origin : 0;
+  const labelWidth = 2 + 24 + 1 + 7 + 1 + 24 + 1 + 4 + 1 + 10 + 1;
+  const columns = Math.max(10, options.width - labelWidth - 2);
+  lines.push('');
+  for (const request of requests) {
+    const tone = statusTone(request.status, request.errors > 0 ? 'failure' : 'success');
+    const marker = request.anomalies.length > 0 ? paint('bad', '!') : ' ';
+    const timeline =
+      request.start === null
+        ? ' '.repeat(columns)
+        : bar(
+            ...barColumns(Date.parse(request.start), endOf(request), origin, span, columns),
+            columns,
+          );
+    lines.push(
+      `${marker} ${truncate(request.requestId, 24)} ${(request.method ?? '?').padEnd(7)} ` +
+        `${truncate(request.path ?? '?', 24)} ${paint(tone, String(request.status ?? '-').padEnd(4))} ` +
+        `${formatMs(request.durationMs).padStart(10)} |${paint(tone, timeline)}|`,
+    );
+    if (request.anomalies.length > 0)
+      lines.push(`    ${paint('warn', request.anomalies.join(', '))}`);
+  }
+  const hits = session.$hits;
+  lines.push(
+    '',
+    paint('dim', `requests ${hits.offset + 1}-${hits.offset + hits.size} of ${hits.total}`),
+  );
+  if (session.truncated)
+    lines.push(paint('warn', 'Summaries are partial: the page had too many events.'));
+  return `${lines.join('\n')}\n`;
+}
