@@ -13,7 +13,9 @@ function at(record: Row, path: string): unknown {
 
 function text(value: unknown): string {
   if (value === undefined || value === null) return '-';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 /** Search results, one line per stored event. */
