@@ -53,9 +53,11 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
         () => undefined,
         () => undefined,
       ),
+    // The root endpoint `ping` uses is missing from some distributions (the local integ-test
+    // zip answers 405), so readiness asks for cluster health instead.
     ping: () =>
-      client.ping({}, { requestTimeout: Math.min(timeoutMs, 2_000), maxRetries: 0 }).then(
-        (alive) => alive,
+      client.cluster.health({}, { requestTimeout: Math.min(timeoutMs, 2_000), maxRetries: 0 }).then(
+        (health) => health.status !== 'red',
         () => false,
       ),
     close: () => client.close(),
