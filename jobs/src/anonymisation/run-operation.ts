@@ -286,7 +286,13 @@ export async function runOperation(
         expungeDeletes(es, index, erase),
       ),
     );
-    result.verification = await verifyErased(es, indices, value, operation.operationId);
+    result.verification = await verifyErased(
+      es,
+      indices,
+      value,
+      operation.operationId,
+      operation.tenant,
+    );
     if (!result.verification.passed)
       result.errors.push({
         code: 'ARIANE_ANONYMISATION_UNVERIFIED',

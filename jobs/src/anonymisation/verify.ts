@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { Verification } from '../../../core/src/anonymisation/operations.js';
 import { escapeRegExp } from '../../../core/src/anonymisation/scrub.js';
+import { TENANT_FIELD } from '../../../core/src/anonymisation/selector.js';
 import { scanWithPit } from '../es/pit-scan.js';
 import { deletedDocsOnDisk } from './erase.js';
 
@@ -25,7 +26,8 @@ const KEYWORD_FIELDS = [
 const IP_FIELDS = ['client.ip', 'network.forwarded_ip'] as const;
 
 /**
- * Proves that `value` is gone from `indices`, before an operation may be reported done. Per index:
+ * Proves that `value` is gone from `tenant`'s events in `indices`, before an operation may be
+ * reported done. Per index:
  * - a term query on every identifier field (IP fields only when the value is an IP), and a phrase
  *   query over every field with `lenient`, find no live document;
  * - a terms aggregation with `min_doc_count: 0` and `include: [value]` returns no bucket: it reads
@@ -40,6 +42,7 @@ export async function verifyErased(
   indices: readonly string[],
   value: string,
   operationId: string,
+  tenant: string,
 ): Promise<Verification> {
   const failures: string[] = [];
   let checks = 0;
@@ -50,28 +53,37 @@ export async function verifyErased(
   for (const index of indices) {
     const count = async (query: estypes.QueryDslQueryContainer) =>
       (await es.count({ index, query })).count;
+    const inTenant = (query: estypes.QueryDslQueryContainer) => ({
+      bool: { filter: [{ term: { [TENANT_FIELD]: tenant } }, query] },
+    });
+    // Another tenant's live events may legitimately hold the same value: the term dictionary
+    // then lists it whatever this operation did, so the lookup only covers the other fields.
+    const heldElsewhere = new Set<string>();
     for (const field of fields) {
       checks += 1;
-      if ((await count({ term: { [field]: value } })) > 0) failures.push(`term:${index}:${field}`);
+      const term = { term: { [field]: value } };
+      if ((await count(inTenant(term))) > 0) failures.push(`term:${index}:${field}`);
+      else if ((await count(term)) > 0) heldElsewhere.add(field);
     }
     checks += 1;
     const anywhere = {
       multi_match: { query: value, fields: ['*'], type: 'phrase' as const, lenient: true },
     };
-    if ((await count(anywhere)) > 0) failures.push(`search:${index}`);
+    if ((await count(inTenant(anywhere))) > 0) failures.push(`search:${index}`);
 
+    const lookupFields = fields.filter((field) => !heldElsewhere.has(field));
     checks += 1;
     const lookup = await es.search({
       index,
       size: 0,
       aggs: Object.fromEntries(
-        fields.map((field, i) => [
+        lookupFields.map((field, i) => [
           `f${i}`,
           { terms: { field, min_doc_count: 0, include: [value], size: 1 } },
         ]),
       ),
     });
-    fields.forEach((field, i) => {
+    lookupFields.forEach((field, i) => {
       const buckets =
         (lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)?.buckets ?? [];
       if (buckets.length > 0) failures.push(`terms:${index}:${field}`);
