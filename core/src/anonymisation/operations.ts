@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import type { IndexNames } from '../es/index-names.js';
+import { ArianeError } from '../errors.js';
 import { looksPersonal } from './scrub.js';
 import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
 
@@ -277,5 +278,30 @@ export async function listOperations(
   return {
     total: typeof total === 'number' ? total : (total?.value ?? 0),
     items: (result.hits?.hits ?? []).map((hit) => OperationSchema.parse(hit._source)),
+  };
+}
+
+/**
+ * What the query API needs to queue and read operations. Contract: every method resolves with
+ * the answer or rejects with an ArianeError (ARIANE_STORE_UNAVAILABLE when Elasticsearch fails).
+ */
+export interface OperationStore {
+  queue(input: NewOperation): Promise<Operation>;
+  find(operationId: string, tenant: string): Promise<Operation | undefined>;
+  list(
+    tenant: string,
+    page: { readonly limit: number; readonly offset: number },
+  ): Promise<OperationPage>;
+}
+
+export function createOperationStore(es: Client, names: IndexNames): OperationStore {
+  const unavailable = (error: unknown): never => {
+    if (error instanceof ArianeError) throw error;
+    throw new ArianeError('ARIANE_STORE_UNAVAILABLE');
+  };
+  return {
+    queue: (input) => queueAnonymisation(es, names, input).catch(unavailable),
+    find: (operationId, tenant) => findOperation(es, names, operationId, tenant).catch(unavailable),
+    list: (tenant, page) => listOperations(es, names, tenant, page).catch(unavailable),
   };
 }
