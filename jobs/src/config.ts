@@ -1,0 +1,30 @@
+import cron from 'node-cron';
+import { z } from 'zod';
+import { ConnectionEnvSchema, envBoolean } from '../../core/src/config/connections.js';
+import { TOPIC_POLICY_MODES } from './kafka/topic-policy.js';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const cronExpression = z
+  .string()
+  .refine(
+    (expression) => cron.validate(expression),
+    'expected a cron expression such as "17 * * * *"',
+  );
+
+/** The jobs service's environment. Times are milliseconds; schedules run in UTC. */
+export const JobsEnvSchema = ConnectionEnvSchema.extend({
+  JOBS_OPS_HOST: z.string().min(1).default('0.0.0.0'),
+  JOBS_OPS_PORT: int(0, 65535).default(9102),
+  RETENTION_CRON: cronExpression.default('17 * * * *'),
+  RETENTION_DRY_RUN: envBoolean(false),
+  ANONYMISATION_CRON: cronExpression.default('* * * * *'),
+  /** HMAC key of the deny list; shared with ingest. At least 32 characters. */
+  ANONYMISATION_DENYLIST_KEY: z.string().min(32, 'at least 32 characters'),
+  /** Keep an anonymised session's requests linkable under a fresh random session id. */
+  ANONYMISATION_KEEP_SESSION_LINKAGE: envBoolean(false),
+  KAFKA_TOPIC_POLICY: z.enum(TOPIC_POLICY_MODES).default('correct'),
+  /** A lease older than this is considered abandoned by a crashed instance. */
+  JOBS_LOCK_TTL_MS: int(60_000, 24 * 3_600_000).default(3_600_000),
+  JOBS_SHUTDOWN_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
+});
+export type JobsEnv = z.infer<typeof JobsEnvSchema>;

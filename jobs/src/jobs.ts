@@ -1,0 +1,125 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Kafka } from 'kafkajs';
+import { ensureDenyListIndex } from '../../core/src/anonymisation/deny-list-store.js';
+import { ensureOperationIndices } from '../../core/src/anonymisation/operations.js';
+import { indexNames } from '../../core/src/es/index-names.js';
+import type { Logger } from '../../core/src/observability/logger.js';
+import { topicNames } from '../../core/src/kafka/topics.js';
+import { runQueuedOperations } from './anonymisation/run-operation.js';
+import { writeAudit } from './audit.js';
+import type { JobsEnv } from './config.js';
+import { enforceTopicPolicy, type TopicPolicyReport } from './kafka/topic-policy.js';
+import { withLease } from './lock.js';
+import type { JobMetrics } from './metrics.js';
+import { runRetention } from './retention/run-retention.js';
+
+export interface JobsDeps {
+  readonly es: Client;
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly metrics: JobMetrics;
+}
+
+export class TopicPolicyRefusedError extends Error {
+  constructor(readonly report: TopicPolicyReport) {
+    super(
+      `Kafka topics keep raw logs beyond the retention window (${report.violations.length} violations)`,
+    );
+    this.name = 'TopicPolicyRefusedError';
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The jobs as functions of `now`, each under its Elasticsearch lease, counted in metrics.
+ * main.ts only schedules them. `prepare` creates the small indices the jobs and the API share.
+ */
+export function createJobs(config: JobsEnv, deps: JobsDeps) {
+  const { es, kafka, logger, metrics } = deps;
+  const names = indexNames(config.ARIANE_INDEX_PREFIX);
+  const windowMs = config.RETENTION_DAYS * DAY_MS;
+
+  async function leased<T>(job: string, task: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const outcome = await withLease(es, names.locks, job, config.JOBS_LOCK_TTL_MS, task);
+      metrics.runs.inc({ job, outcome: outcome.ran ? 'success' : 'skipped' });
+      if (!outcome.ran) {
+        logger.info({ job }, 'another instance holds the lease; run skipped');
+        return undefined;
+      }
+      metrics.lastSuccess.set({ job }, Date.now() / 1000);
+      return outcome.value;
+    } catch (error) {
+      metrics.runs.inc({ job, outcome: 'failure' });
+      logger.error({ err: error, job }, 'job run failed');
+      throw error;
+    }
+  }
+
+  async function checkTopics(now: Date): Promise<TopicPolicyReport> {
+    const topics = topicNames(config.ARIANE_TOPIC_PREFIX);
+    const report = await enforceTopicPolicy(
+      kafka,
+      topics,
+      config.RETENTION_DAYS,
+      config.KAFKA_TOPIC_POLICY,
+    );
+    for (const topic of [topics.gateway, topics.services, topics.deadLetter])
+      metrics.topicViolations.set(
+        { topic },
+        report.violations.filter((v) => v.topic === topic).length,
+      );
+    if (report.violations.length > 0) {
+      logger.warn(
+        { violations: report.violations, corrected: report.corrected, mode: report.mode },
+        'Kafka topic retention policy violated',
+      );
+      await writeAudit(es, names, {
+        kind: 'kafka_topics',
+        at: now.toISOString(),
+        outcome: report.mode === 'correct' ? 'success' : 'failure',
+        details: { ...report },
+      });
+    }
+    if (report.missing.length > 0) logger.warn({ topics: report.missing }, 'Kafka topics missing');
+    if (report.mode === 'refuse' && report.violations.length > 0)
+      throw new TopicPolicyRefusedError(report);
+    return report;
+  }
+
+  return {
+    names,
+    async prepare(): Promise<void> {
+      await ensureOperationIndices(es, names);
+      await ensureDenyListIndex(es, names);
+    },
+    checkTopics,
+    retention: (now: Date) =>
+      leased('retention', async () => {
+        await checkTopics(now);
+        return runRetention(
+          { es, names, logger: logger.child({ job: 'retention' }), metrics },
+          { retentionDays: config.RETENTION_DAYS, dryRun: config.RETENTION_DRY_RUN },
+          now,
+        );
+      }),
+    anonymisation: (now: Date) =>
+      leased('anonymisation', () =>
+        runQueuedOperations(
+          {
+            es,
+            names,
+            logger: logger.child({ job: 'anonymisation' }),
+            metrics,
+            denyListKey: config.ANONYMISATION_DENYLIST_KEY,
+            // Clear data can arrive until the topics' worst-case age, which the topic policy
+            // bounds by the window; events older than the window are refused at ingest.
+            denyListTtlMs: 2 * windowMs,
+            keepSessionLinkage: config.ANONYMISATION_KEEP_SESSION_LINKAGE,
+          },
+          now,
+        ),
+      ),
+  };
+}

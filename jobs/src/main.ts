@@ -1,0 +1,108 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { ConfigError, parseEnv } from '../../core/src/config/parse-env.js';
+import { createElasticsearchClient } from '../../core/src/es/client.js';
+import { createKafka } from '../../core/src/kafka/client.js';
+import { createLogger } from '../../core/src/observability/logger.js';
+import { createMetricsRegistry } from '../../core/src/observability/metrics.js';
+import { startOpsServer } from '../../core/src/observability/ops-server.js';
+import { JobsEnvSchema } from './config.js';
+import { createJobs, TopicPolicyRefusedError } from './jobs.js';
+import { createJobMetrics } from './metrics.js';
+
+/**
+ * Composition root of the jobs service: reads the environment, builds the clients, checks the
+ * Kafka topics (exits non-zero in KAFKA_TOPIC_POLICY=refuse mode when they keep logs too long),
+ * then schedules retention and anonymisation in UTC without overlap. Two instances are safe: each
+ * run takes its lease in Elasticsearch. SIGTERM/SIGINT stop the schedules, wait for running jobs
+ * and exit within JOBS_SHUTDOWN_TIMEOUT_MS.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseEnv(JobsEnvSchema, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger('jobs', config.LOG_LEVEL);
+  const registry = createMetricsRegistry('jobs');
+  const kafka = createKafka(config, logger);
+  const es = createElasticsearchClient(config);
+  const jobs = createJobs(config, { es, kafka, logger, metrics: createJobMetrics(registry) });
+
+  await jobs.prepare();
+  try {
+    await jobs.checkTopics(new Date());
+  } catch (error) {
+    if (error instanceof TopicPolicyRefusedError) {
+      console.error(error.message);
+      for (const v of error.report.violations)
+        console.error(`  ${v.topic} ${v.setting}: ${v.problem}`);
+      await es.close();
+      process.exit(3);
+    }
+    throw error;
+  }
+
+  const running = new Set<Promise<unknown>>();
+  const track = (job: (now: Date) => Promise<unknown>) => async () => {
+    const run = job(new Date()).catch(() => undefined); // failures are logged and counted inside
+    running.add(run);
+    await run;
+    running.delete(run);
+  };
+  const options = { timezone: 'UTC', noOverlap: true } as const;
+  const tasks: ScheduledTask[] = [
+    cron.schedule(config.RETENTION_CRON, track(jobs.retention), {
+      ...options,
+      name: 'retention',
+    }),
+    cron.schedule(config.ANONYMISATION_CRON, track(jobs.anonymisation), {
+      ...options,
+      name: 'anonymisation',
+    }),
+  ];
+  const ops = await startOpsServer({
+    host: config.JOBS_OPS_HOST,
+    port: config.JOBS_OPS_PORT,
+    registry,
+    isLive: () => true,
+    isReady: () => true,
+  });
+  logger.info(
+    { port: ops.port, retention: config.RETENTION_CRON, anonymisation: config.ANONYMISATION_CRON },
+    'jobs scheduled',
+  );
+
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error({ timeoutMs: config.JOBS_SHUTDOWN_TIMEOUT_MS }, 'shutdown deadline passed');
+      process.exit(1);
+    }, config.JOBS_SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    Promise.all(tasks.map(async (task) => task.stop()))
+      .then(() => Promise.all(running))
+      .then(() => Promise.all([ops.close(), es.close()]))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('jobs failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
