@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health/routes.js';
 import { requestRoutes } from './routes/requests/routes.js';
 import { sessionRoutes } from './routes/sessions/routes.js';
 import type { EventStore } from './store/event-store.js';
+import { uiRoutes } from './ui/plugin.js';
 
 /**
  * The route plugins, in one list: a new resource (operations, anonymisations, the UI) is one
@@ -34,6 +35,7 @@ const ROUTES: readonly FastifyPluginCallback[] = [
   requestRoutes,
   sessionRoutes,
   eventRoutes,
+  uiRoutes,
 ];
 
 export interface AppDeps {
