@@ -11,7 +11,7 @@ import { SELECTOR_FIELDS, SELECTOR_TYPES, TENANT_FIELD, type SelectorType } from
  * The Elasticsearch-backed deny list: one entry per anonymisation operation, written by the job
  * before it rewrites stored events, read by ingest to anonymise late events. An entry holds
  * HMAC-SHA256(ANONYMISATION_DENYLIST_KEY, `<type>:<value>`), never the value, and expires when
- * clear data for it can no longer arrive (docs/adr/001-anonymisation.md explains why a keyed
+ * clear data for it can no longer arrive (docs/adr/002-anonymisation-and-retention.md explains why a keyed
  * hash is acceptable for that window only).
  */
 export const DenyListEntrySchema = z.object({

@@ -11,7 +11,7 @@ import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
  * (which runs them). The operation document never holds the selector's value: only its type and
  * time range. The value lives in `<prefix>-anonymisation-requests`, one document per operation,
  * until the operation ends; the job then deletes it and expunges that index's segments
- * (docs/adr/001-anonymisation.md).
+ * (docs/adr/002-anonymisation-and-retention.md).
  */
 
 export const REASON_MAX_LENGTH = 200;
