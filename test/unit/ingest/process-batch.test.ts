@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Registry } from 'prom-client';
+import { EMPTY_DENY_LIST } from '../../../core/src/anonymisation/deny-list.js';
+import { indexNames } from '../../../core/src/es/index-names.js';
+import { createLogger } from '../../../core/src/observability/logger.js';
+import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';
+import { DEFAULT_FIELD_MAPPING } from '../../../ingest/src/formats/field-mapping.js';
+import { createIngestMetrics } from '../../../ingest/src/metrics.js';
+import {
+  processBatch,
+  type PipelineDeps,
+  type PipelineSettings,
+} from '../../../ingest/src/pipeline/process-batch.js';
+import type { BulkDocument, BulkItemResult } from '../../../ingest/src/sink/bulk-writer.js';
+import type { SourceBatch } from '../../../ingest/src/source/source-record.js';
+import { bytesOf, fixture, FIXTURE_START_MS } from '../../helpers/ingest.js';
+
+const settings: PipelineSettings = {
+  kindOf: (topic) => (topic.endsWith('services') ? 'services' : 'gateway'),
+  indexNames: indexNames('t'),
+  maxRecordBytes: 64 * 1024,
+  deadLetterMaxPayloadBytes: 1024,
+  bulkMaxBytes: 1_000_000,
+  bulkMaxDocs: 2,
+  retryInitialMs: 10,
+  retryMaxMs: 100,
+  time: { retentionDays: 10, futureToleranceMs: 300_000, futureLimitMs: 86_400_000 },
+  mapping: DEFAULT_FIELD_MAPPING,
+};
+
+/** A scripted store and broker: every call is recorded in `journal`, in order. */
+function harness(answers: (docs: readonly BulkDocument[], call: number) => BulkItemResult[]) {
+  const journal: string[] = [];
+  const written: BulkDocument[][] = [];
+  const deadLetters: DeadLetterRecord[] = [];
+  let active = true;
+  const deps: PipelineDeps = {
+    sink: {
+      write: (docs) => {
+        written.push([...docs]);
+        journal.push(`write ${docs.length}`);
+        return Promise.resolve(answers(docs, written.length - 1));
+      },
+    },
+    deadLetters: {
+      send: (records) => {
+        deadLetters.push(...records);
+        journal.push(`dead-letter ${records.length}`);
+        return Promise.resolve();
+      },
+    },
+    denyList: EMPTY_DENY_LIST,
+    onDenyListMatch: (event) => event,
+    metrics: createIngestMetrics(new Registry()),
+    logger: createLogger('test', 'silent'),
+    now: () => FIXTURE_START_MS + 60_000,
+    sleep: () => Promise.resolve(),
+    random: () => 0.5,
+  };
+  const batch = (values: Array<Buffer | null>): SourceBatch => ({
+    topic: 'ariane.gateway',
+    partition: 0,
+    highWatermark: String(values.length + 10),
+    records: values.map((value, i) => ({
+      topic: 'ariane.gateway',
+      partition: 0,
+      offset: String(10 + i),
+      value,
+    })),
+    commit: (offset) => {
+      journal.push(`commit ${offset}`);
+      return Promise.resolve();
+    },
+    heartbeat: () => {
+      journal.push('heartbeat');
+      return Promise.resolve();
+    },
+    isActive: () => active,
+  });
+  return {
+    deps,
+    batch,
+    journal,
+    written,
+    deadLetters,
+    deactivate: () => {
+      active = false;
+    },
+  };
+}
+
+const ok = (docs: readonly BulkDocument[]) => docs.map((): BulkItemResult => ({ status: 'ok' }));
+const leg0 = bytesOf(fixture('axway-open-traffic-leg0'));
+const leg1 = bytesOf(fixture('axway-open-traffic-leg1'));
+const summary = bytesOf(fixture('axway-open-traffic-summary'));
+
+void describe('processBatch', () => {
+  void test('bulks by count, and commits each bulk only after the store acknowledged it', async () => {
+    const h = harness(ok);
+    await processBatch(h.batch([leg0, leg1, summary]), settings, h.deps);
+    assert.deepEqual(h.journal, ['write 2', 'commit 11', 'write 1', 'commit 12']);
+    assert.equal(h.written[0]?.[0]?.index, 't-events-2026.11.20');
+    assert.equal(h.written[0]?.[0]?.id, 'axway:5f3d2a6b0c00e4a1b2c3d4e5:leg:0');
+  });
+
+  void test('retries only the retryable items, heartbeating, until they are stored', async () => {
+    const h = harness((docs, call) =>
+      docs.map((d): BulkItemResult =>
+        call < 2 && d.id.endsWith(':leg:1')
+          ? { status: 'retryable', error: 'es_rejected_execution_exception' }
+          : { status: 'ok' },
+      ),
+    );
+    await processBatch(h.batch([leg0, leg1]), settings, h.deps);
+    assert.deepEqual(
+      h.written.map((docs) => docs.map((d) => d.id.split(':').pop())),
+      [['0', '1'], ['1'], ['1']],
+    );
+    assert.deepEqual(h.journal.at(-1), 'commit 11');
+    assert.ok(h.journal.includes('heartbeat'));
+  });
+
+  void test('invalid records and store rejects go to the dead-letter topic before the commit', async () => {
+    const h = harness((docs) =>
+      docs.map((d): BulkItemResult =>
+        d.id.endsWith(':leg:1')
+          ? { status: 'rejected', error: 'document_parsing_exception' }
+          : { status: 'ok' },
+      ),
+    );
+    await processBatch(h.batch([Buffer.from('nope'), leg1]), settings, h.deps);
+    assert.deepEqual(h.journal, ['write 1', 'dead-letter 2', 'commit 11']);
+    assert.deepEqual(
+      h.deadLetters.map((d) => [d.reason, d.source.offset]),
+      [
+        ['invalid_json', '10'],
+        ['rejected_by_store', '11'],
+      ],
+    );
+  });
+
+  void test('stops retrying and commits nothing once the batch is no longer active', async () => {
+    let calls = 0;
+    const h = harness((docs) => {
+      calls += 1;
+      if (calls === 3) h.deactivate();
+      return docs.map((): BulkItemResult => ({ status: 'retryable', error: 'ConnectionError' }));
+    });
+    await processBatch(h.batch([leg0]), settings, h.deps);
+    assert.equal(calls, 3);
+    assert.ok(!h.journal.some((entry) => entry.startsWith('commit')));
+  });
+
+  void test('skipped and expired records are committed without a write', async () => {
+    const h = harness(ok);
+    const old = bytesOf({
+      ...fixture('axway-open-traffic-leg0'),
+      timestamp: FIXTURE_START_MS - 20 * 86_400_000,
+    });
+    await processBatch(
+      h.batch([bytesOf(fixture('axway-open-traffic-trace')), old]),
+      settings,
+      h.deps,
+    );
+    assert.deepEqual(h.journal, ['commit 11']);
+  });
+});
