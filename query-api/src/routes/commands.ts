@@ -34,7 +34,11 @@ export function registerCommands(
   app.route({
     method: 'OPTIONS',
     url,
-    schema: { summary: `Commands available on ${url}`, response: { 200: CommandsSchema } },
+    schema: {
+      summary: `Commands available on ${url}`,
+      security: [],
+      response: { 200: CommandsSchema },
+    },
     handler: (_request, reply) => {
       void reply.header('allow', allow).send({ resource: url, commands: listed });
     },

@@ -22,6 +22,7 @@ export const healthRoutes: FastifyPluginCallbackZod = (app, _options, done) => {
         schema: {
           summary: 'Readiness',
           hide: url === '/readyz',
+          security: [],
           response: { 200: StatusSchema, 503: StatusSchema },
         },
       },
