@@ -8,7 +8,9 @@ import {
 } from 'fastify-type-provider-zod';
 import type { JSONWebKeySet } from 'jose';
 import type { Registry } from 'prom-client';
+import type { OperationStore } from '../../core/src/anonymisation/operations.js';
 import { indexNames } from '../../core/src/es/index-names.js';
+import { ArianeError } from '../../core/src/errors.js';
 import type { Logger } from '../../core/src/observability/logger.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import type { QueryApiEnv } from './config.js';
@@ -18,8 +20,10 @@ import { errorsPlugin } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.js';
+import { anonymisationRoutes } from './routes/anonymisations/routes.js';
 import { eventRoutes } from './routes/events/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
+import { operationRoutes } from './routes/operations/routes.js';
 import { requestRoutes } from './routes/requests/routes.js';
 import { sessionRoutes } from './routes/sessions/routes.js';
 import type { EventStore } from './store/event-store.js';
@@ -40,6 +44,8 @@ const ROUTES: readonly FastifyPluginCallback[] = [
 
 export interface AppDeps {
   readonly store: EventStore;
+  /** Anonymisation operations; without it those routes answer 501 (a read-only deployment). */
+  readonly operations?: OperationStore;
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly now?: () => Date;
@@ -97,8 +103,20 @@ export async function buildApp(config: QueryApiEnv, deps: AppDeps) {
   await app.register(accessPlugin, { authenticator });
   await app.register(openapiPlugin);
   for (const routes of ROUTES) await app.register(routes);
+  const operations = deps.operations ?? OPERATIONS_NOT_CONFIGURED;
+  await app.register(anonymisationRoutes, { operations });
+  await app.register(operationRoutes, { operations });
   return app;
 }
+
+const notConfigured = (): never => {
+  throw new ArianeError('ARIANE_NOT_IMPLEMENTED', 'Anonymisation is not configured on this API');
+};
+const OPERATIONS_NOT_CONFIGURED: OperationStore = {
+  queue: notConfigured,
+  find: notConfigured,
+  list: notConfigured,
+};
 
 /**
  * Errors Node's HTTP parser raises before fastify sees a request. Oversized headers get the

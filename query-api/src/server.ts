@@ -1,4 +1,6 @@
+import { createOperationStore } from '../../core/src/anonymisation/operations.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
+import { indexNames } from '../../core/src/es/index-names.js';
 import { ConfigError, parseEnv } from '../../core/src/config/parse-env.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import { createMetricsRegistry } from '../../core/src/observability/metrics.js';
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
   const client = createElasticsearchClient(config, { requestTimeout: config.QUERY_ES_TIMEOUT_MS });
   const app = await buildApp(config, {
     store: createElasticsearchEventStore(client, config.QUERY_ES_TIMEOUT_MS),
+    operations: createOperationStore(client, indexNames(config.ARIANE_INDEX_PREFIX)),
     logger,
     metrics: createMetricsRegistry('query-api'),
   });

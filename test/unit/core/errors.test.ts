@@ -6,7 +6,7 @@ import { ERROR_CODES } from '../../../core/src/errors.js';
 const documented = new Map(
   [
     ...readFileSync('docs/errors.md', 'utf8').matchAll(/^\| `(ARIANE_[A-Z_]+)` *\| *(\d{3}) *\|/gm),
-  ].map((match) => [match[1], Number(match[2])]),
+  ].map((match) => [String(match[1]), Number(match[2])]),
 );
 
 test('every error code is documented in docs/errors.md with its HTTP status', () => {
