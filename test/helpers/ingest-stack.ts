@@ -1,3 +1,4 @@
+import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { parseEnv } from '../../core/src/config/parse-env.js';
@@ -51,10 +52,11 @@ export class IngestTestStack {
     await prepareIngest(this.config, { kafka: this.kafka.kafka, es: this.es.client });
   }
 
-  async start(): Promise<Ingest> {
+  /** Starts ingest in-process; `es` replaces the test's own client (e.g. one behind a proxy). */
+  async start(es: Client = this.es.client): Promise<Ingest> {
     const ingest = await startIngest(this.config, {
       kafka: this.kafka.kafka,
-      es: this.es.client,
+      es,
       logger: createLogger('ingest-test', 'silent'),
       registry: new Registry(),
     });
@@ -82,6 +84,11 @@ export class IngestTestStack {
       async () => ((await this.lagOf(admin)) === 0 ? true : undefined),
       { timeoutMs, intervalMs: 200 },
     );
+  }
+
+  /** Records of the input topics not yet committed by the group. */
+  async lag(): Promise<number> {
+    return this.lagOf(await this.kafka.admin());
   }
 
   private async lagOf(admin: Admin): Promise<number> {

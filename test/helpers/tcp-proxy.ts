@@ -1,0 +1,51 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy in front of a real server, for outage tests: `cut()` drops every open connection
+ * and refuses new ones until `restore()`. The server behind it keeps running for everyone else.
+ */
+export class TcpProxy {
+  private readonly sockets = new Set<Socket>();
+  private up = true;
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
+    let proxy: TcpProxy | undefined;
+    const server = createServer((client) => {
+      if (!proxy?.up) {
+        client.destroy();
+        return;
+      }
+      const upstream = connect(targetPort, targetHost);
+      for (const socket of [client, upstream]) {
+        proxy.sockets.add(socket);
+        socket.on('close', () => proxy?.sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    proxy = new TcpProxy(server, typeof address === 'object' && address ? address.port : 0);
+    return proxy;
+  }
+
+  cut(): void {
+    this.up = false;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.up = true;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
