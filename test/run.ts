@@ -69,7 +69,10 @@ function runSuite(suite: Suite, files: readonly string[], env: NodeJS.ProcessEnv
       const summary = existsSync(tapFile) ? tapSummary(readFileSync(tapFile, 'utf8')) : [];
       console.log(`\n# suite ${suite}`);
       for (const line of summary) console.log(line);
-      const failed = Number(/^# fail (\d+)$/m.exec(summary.join('\n'))?.[1] ?? 0);
+      // A test cancelled because its suite's hook failed counts as failed.
+      const count = (name: string) =>
+        Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(summary.join('\n'))?.[1] ?? 0);
+      const failed = count('fail') + count('cancelled');
       resolve(code === 0 ? failed : Math.max(failed, 1));
     });
   });

@@ -17,7 +17,7 @@ import { findJava } from './java.js';
 import { ES_CLUSTER_NAME, stackLayout } from './layout.js';
 import { fetchArtifact } from './maven.js';
 import { assertPortsFree } from './port.js';
-import { isAlive, readPidFile, removePidFile, stopProcess } from './process.js';
+import { isAlive, logSizes, readPidFile, removePidFile, stopProcess } from './process.js';
 import { StartupError, waitForReady, type LocalServer } from './server.js';
 import { ELASTICSEARCH_VERSION, type StackConfig } from './stack-config.js';
 
@@ -91,6 +91,7 @@ export function elasticsearchServer(config: StackConfig): LocalServer {
         ES_TRANSPORT_PORT: config.ES_TRANSPORT_PORT,
       });
       removePidFile(layout.pidFile);
+      const since = logSizes(logFiles);
 
       const env: Record<string, string> = {
         ES_JAVA_HOME: java.home,
@@ -124,16 +125,24 @@ export function elasticsearchServer(config: StackConfig): LocalServer {
             ? `launcher did not return within ${config.STACK_READY_TIMEOUT_MS} ms (STACK_READY_TIMEOUT_MS)`
             : `launcher exited with code ${code}`,
           logFiles,
+          since,
         );
       }
       if (pid === undefined) {
-        throw new StartupError('elasticsearch', 'started but wrote no pid file', logFiles);
+        throw new StartupError('elasticsearch', 'started but wrote no pid file', logFiles, since);
       }
-      await waitForReady('elasticsearch', () => clusterIsYellow(endpoint), {
-        alive: () => isAlive(pid, marker),
-        timeoutMs: config.STACK_READY_TIMEOUT_MS,
-        logFiles,
-      });
+      try {
+        await waitForReady('elasticsearch', () => clusterIsYellow(endpoint), {
+          alive: () => isAlive(pid, marker),
+          timeoutMs: config.STACK_READY_TIMEOUT_MS,
+          logFiles,
+          since,
+        });
+      } catch (error) {
+        // A node that never got ready is not left behind holding the ports.
+        await stopProcess(pid, marker, STOP_GRACE_MS);
+        throw error;
+      }
     },
     async stop() {
       const pid = runningPid();

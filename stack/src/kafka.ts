@@ -9,6 +9,7 @@ import { kafkaClasspath } from './maven.js';
 import { assertPortsFree } from './port.js';
 import {
   isAlive,
+  logSizes,
   readPidFile,
   removePidFile,
   spawnDetached,
@@ -72,6 +73,7 @@ export function kafkaServer(config: StackConfig): LocalServer {
           layout.serverProperties,
         ]);
       }
+      const since = logSizes(logFiles);
       const heap = config.KAFKA_HEAP;
       const pid = spawnDetached(
         java.bin,
@@ -88,11 +90,19 @@ export function kafkaServer(config: StackConfig): LocalServer {
         { logFile: layout.stdoutLog, cwd: layout.dir },
       );
       writePidFile(layout.pidFile, pid);
-      await waitForReady('kafka', () => kafkaAnswers([endpoint]), {
-        alive: () => isAlive(pid, marker),
-        timeoutMs: config.STACK_READY_TIMEOUT_MS,
-        logFiles,
-      });
+      try {
+        await waitForReady('kafka', () => kafkaAnswers([endpoint]), {
+          alive: () => isAlive(pid, marker),
+          timeoutMs: config.STACK_READY_TIMEOUT_MS,
+          logFiles,
+          since,
+        });
+      } catch (error) {
+        // A broker that never got ready is not left behind holding the ports.
+        await stopProcess(pid, marker, STOP_GRACE_MS);
+        removePidFile(layout.pidFile);
+        throw error;
+      }
     },
     async stop() {
       const pid = runningPid();

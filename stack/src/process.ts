@@ -46,6 +46,11 @@ export function readPidFile(file: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+/** Current sizes of log files, to quote later only what a start wrote (see `tailFile`). */
+export function logSizes(files: readonly string[]): ReadonlyMap<string, number> {
+  return new Map(files.map((file) => [file, existsSync(file) ? statSync(file).size : 0]));
+}
+
 export function writePidFile(file: string, pid: number): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${pid}\n`);
@@ -99,11 +104,14 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** The last `lines` lines of a log file, reading at most its last 256 KiB. Empty if absent. */
-export function tailFile(file: string, lines: number): string {
+/**
+ * The last `lines` lines of a log file written at or after byte `from`, reading at most the
+ * last 256 KiB. Empty if the file is absent.
+ */
+export function tailFile(file: string, lines: number, from = 0): string {
   if (!existsSync(file)) return '';
   const size = statSync(file).size;
-  const length = Math.min(size, 256 * 1024);
+  const length = Math.max(0, Math.min(size - from, 256 * 1024));
   const buffer = Buffer.alloc(length);
   const fd = openSync(file, 'r');
   try {

@@ -26,11 +26,19 @@ export interface LocalServer {
 /** Lines of each log file quoted in a start-up error: enough to show a stack trace. */
 export const LOG_TAIL_LINES = 40;
 
-/** A server that died or never got ready. The message ends with the tail of its logs. */
+/**
+ * A server that died or never got ready. The message ends with the tail of its logs, from
+ * the sizes in `since` on: the logs are appended to, and a previous run's lines would mislead.
+ */
 export class StartupError extends Error {
-  constructor(server: ServerName, reason: string, logFiles: readonly string[]) {
+  constructor(
+    server: ServerName,
+    reason: string,
+    logFiles: readonly string[],
+    since?: ReadonlyMap<string, number>,
+  ) {
     const tails = logFiles
-      .map((file) => ({ file, tail: tailFile(file, LOG_TAIL_LINES) }))
+      .map((file) => ({ file, tail: tailFile(file, LOG_TAIL_LINES, since?.get(file)) }))
       .filter(({ tail }) => tail !== '')
       .map(({ file, tail }) => `--- last lines of ${file} ---\n${tail}`);
     super([`${server}: ${reason}`, ...tails].join('\n'));
@@ -45,19 +53,30 @@ export class StartupError extends Error {
 export async function waitForReady(
   server: ServerName,
   probe: () => Promise<boolean>,
-  options: { alive: () => boolean; timeoutMs: number; logFiles: readonly string[] },
+  options: {
+    alive: () => boolean;
+    timeoutMs: number;
+    logFiles: readonly string[];
+    since: ReadonlyMap<string, number>;
+  },
 ): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (await probe()) return;
     if (!options.alive()) {
-      throw new StartupError(server, 'the process exited during start-up', options.logFiles);
+      throw new StartupError(
+        server,
+        'the process exited during start-up',
+        options.logFiles,
+        options.since,
+      );
     }
     if (Date.now() >= deadline) {
       throw new StartupError(
         server,
         `not ready after ${options.timeoutMs} ms (STACK_READY_TIMEOUT_MS)`,
         options.logFiles,
+        options.since,
       );
     }
     await sleep(500);

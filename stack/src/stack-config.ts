@@ -11,6 +11,8 @@ export const KAFKA_VERSION = '3.9.2';
 export const ELASTICSEARCH_VERSION = '8.19.21';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** A JVM heap size as -Xmx takes it; checked here so a typo fails before a JVM is started. */
+const heap = z.string().regex(/^\d+[kmgKMG]$/, 'expected a JVM heap size such as 512m or 1g');
 
 export const StackConfigSchema = z.object({
   ARIANE_STACK_DIR: z.string().min(1).default('.stack'),
@@ -20,10 +22,10 @@ export const StackConfigSchema = z.object({
     .default(KAFKA_VERSION),
   KAFKA_PORT: port.default(9092),
   KAFKA_CONTROLLER_PORT: port.default(9093),
-  KAFKA_HEAP: z.string().default('512m'),
+  KAFKA_HEAP: heap.default('512m'),
   ES_PORT: port.default(9200),
   ES_TRANSPORT_PORT: port.default(9300),
-  ES_HEAP: z.string().default('1g'),
+  ES_HEAP: heap.default('1g'),
   /** Elasticsearch refuses to run as root; when we are root it runs as this system user. */
   ES_RUN_AS_USER: z.string().default('ariane-es'),
   JAVA_HOME: z.string().optional(),
