@@ -7,32 +7,35 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private up = true;
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-  ) {}
+  private readonly server: Server;
 
-  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = createServer((client) => {
-      if (!proxy?.up) {
+  private constructor(targetHost: string, targetPort: number) {
+    this.server = createServer((client) => {
+      if (!this.up) {
         client.destroy();
         return;
       }
       const upstream = connect(targetPort, targetHost);
       for (const socket of [client, upstream]) {
-        proxy.sockets.add(socket);
-        socket.on('close', () => proxy?.sockets.delete(socket));
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
       client.pipe(upstream).pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    proxy = new TcpProxy(server, typeof address === 'object' && address ? address.port : 0);
+  }
+
+  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
+    const proxy = new TcpProxy(targetHost, targetPort);
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
     return proxy;
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
   }
 
   cut(): void {

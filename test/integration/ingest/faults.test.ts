@@ -59,7 +59,7 @@ void describe('Elasticsearch unreachable mid-stream', () => {
 });
 
 void describe('ingest killed with SIGKILL mid-stream', () => {
-  const stack = new IngestTestStack({ INGEST_BULK_MAX_DOCS: '50' });
+  const stack = new IngestTestStack({ INGEST_BULK_MAX_DOCS: '50', INGEST_OPS_PORT: '0' });
   const children: ChildProcess[] = [];
   before(() => stack.setUp());
   after(async () => {
@@ -71,7 +71,6 @@ void describe('ingest killed with SIGKILL mid-stream', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
     for (const [name, value] of Object.entries(stack.config))
       if (name.startsWith('INGEST_') || name.startsWith('ARIANE_')) env[name] = String(value);
-    env.INGEST_OPS_PORT = '0';
     const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/src/main.ts'], {
       env,
       stdio: ['ignore', 'ignore', 'inherit'],
