@@ -31,6 +31,13 @@ export const IngestEnvSchema = ConnectionEnvSchema.extend({
   INGEST_FUTURE_LIMIT_MS: int(0, 30 * 86_400_000).default(86_400_000),
   /** Extra field paths for service logs: inline JSON or a path to a JSON file. */
   INGEST_FIELD_MAPPING: z.string().min(1).optional(),
+  /**
+   * The key jobs/ hashes anonymised selectors with (same variable, same value as jobs). Without
+   * it the deny list is off and events of already-anonymised subjects that arrive late would be
+   * indexed in clear; the service says so at start-up.
+   */
+  ANONYMISATION_DENYLIST_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  INGEST_DENYLIST_REFRESH_MS: int(1_000, 3_600_000).default(30_000),
   INGEST_SHUTDOWN_TIMEOUT_MS: int(1_000, 300_000).default(20_000),
   /** Partitions and replication factor of topics ingest creates when they are missing. */
   INGEST_TOPIC_PARTITIONS: int(1, 1_000).default(6),

@@ -1,5 +1,7 @@
 import { ConfigError, parseEnv } from '../../core/src/config/parse-env.js';
+import { DenyListRefresher } from '../../core/src/anonymisation/deny-list-store.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
+import { indexNames } from '../../core/src/es/index-names.js';
 import { createKafka } from '../../core/src/kafka/client.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import { createMetricsRegistry } from '../../core/src/observability/metrics.js';
@@ -31,7 +33,27 @@ async function main(): Promise<void> {
 
   const { createdTopics } = await prepareIngest(config, { kafka, es });
   if (createdTopics.length > 0) logger.info({ topics: createdTopics }, 'topics created');
-  const ingest = await startIngest(config, { kafka, es, logger, registry });
+  const denyList = config.ANONYMISATION_DENYLIST_KEY
+    ? new DenyListRefresher({
+        es,
+        names: indexNames(config.ARIANE_INDEX_PREFIX),
+        key: config.ANONYMISATION_DENYLIST_KEY,
+        intervalMs: config.INGEST_DENYLIST_REFRESH_MS,
+        logger,
+      })
+    : undefined;
+  if (denyList) await denyList.start();
+  else
+    logger.warn(
+      'ANONYMISATION_DENYLIST_KEY is not set: late events are not checked against the deny list',
+    );
+  const ingest = await startIngest(config, {
+    kafka,
+    es,
+    logger,
+    registry,
+    ...(denyList && { denyList }),
+  });
   const ops = await startOpsServer({
     host: config.INGEST_OPS_HOST,
     port: config.INGEST_OPS_PORT,
@@ -53,7 +75,8 @@ async function main(): Promise<void> {
     deadline.unref();
     ingest
       .stop()
-      .then(() => Promise.all([ops.close(), es.close()]))
+      .then(() => Promise.all([ops.close(), denyList?.stop()]))
+      .then(() => es.close())
       .then(
         () => process.exit(0),
         (error: unknown) => {

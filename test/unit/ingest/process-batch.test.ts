@@ -6,6 +6,7 @@ import { indexNames } from '../../../core/src/es/index-names.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';
 import { DEFAULT_FIELD_MAPPING } from '../../../ingest/src/formats/field-mapping.js';
+import { anonymiseAtIngest } from '../../../ingest/src/ingest.js';
 import { createIngestMetrics } from '../../../ingest/src/metrics.js';
 import {
   processBatch,
@@ -164,5 +165,23 @@ void describe('processBatch', () => {
       h.deps,
     );
     assert.deepEqual(h.journal, ['commit 11']);
+  });
+
+  void test('events the deny list matches are anonymised before they are written', async () => {
+    const h = harness(ok);
+    const deps: PipelineDeps = {
+      ...h.deps,
+      denyList: { match: (event) => (event.ariane.leg === 1 ? 'op-42' : undefined) },
+      onDenyListMatch: anonymiseAtIngest,
+    };
+    await processBatch(h.batch([leg0, leg1, leg1]), settings, deps);
+    const docs = h.written.flat();
+    assert.equal(docs[0]?.id, 'axway:5f3d2a6b0c00e4a1b2c3d4e5:leg:0');
+    const [first, second] = [docs[1]!, docs[2]!];
+    assert.match(first.id, /^anon:/);
+    assert.equal(first.id, second.id, 'a replay lands on the same anonymised document');
+    assert.equal(first.doc.ariane.anonymisation_id, 'op-42');
+    assert.ok(first.doc.ariane.flags?.includes('anonymised_at_ingest'));
+    assert.ok(!JSON.stringify(first.doc).includes('8c1e0f4a-2b7d'));
   });
 });
