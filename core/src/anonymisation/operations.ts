@@ -151,6 +151,9 @@ export async function ensureOperationIndices(es: Client, names: IndexNames): Pro
           number_of_shards: 1,
           number_of_replicas: 0,
           'merge.policy.expunge_deletes_allowed': 0,
+          // The conventions' $offset + $limit window (100000), as on the events indices;
+          // Elasticsearch's default of 10000 would turn a valid page request into an error.
+          max_result_window: 100_000,
         },
         mappings,
       },

@@ -11,6 +11,7 @@ import {
   assertWithinResultWindow,
 } from '../../pagination/params.js';
 import { requireAccess, tenantOf } from '../../plugins/access.js';
+import { ErrorBodySchema } from '../../plugins/error-schema.js';
 import { registerCommands } from '../commands.js';
 
 const URL = '/trace/v1/operations';
@@ -50,7 +51,7 @@ export const operationRoutes: FastifyPluginCallbackZod<OperationRoutesOptions> =
         schema: {
           summary: 'Follow an operation',
           params: z.object({ operationId: z.string().min(1).max(64) }),
-          response: { 200: OperationSchema, 202: OperationSchema },
+          response: { 200: OperationSchema, 202: OperationSchema, 404: ErrorBodySchema },
         },
       },
       async (request, reply) => {
