@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /**
  * Thrown when environment variables fail validation. `problems` holds one line per bad
@@ -40,4 +40,21 @@ export function parseEnv<S extends z.ZodObject>(
     );
   }
   return Object.freeze(result.data);
+}
+
+/**
+ * parseEnv for a composition root: on bad configuration, prints every problem to stderr and
+ * exits with status 2, before anything has started.
+ */
+export function parseEnvOrExit<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+): Readonly<z.output<S>> {
+  try {
+    return parseEnv(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return process.exit(2);
+  }
 }
