@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
+      '**/.venv/',
+      '**/.schemathesis/',
       'dist/',
       '.stack/',
       'test-results/',
