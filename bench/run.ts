@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { ConnectionEnvSchema } from '../core/src/config/connections.js';
 import { parseEnv } from '../core/src/config/parse-env.js';
 import { createElasticsearchClient } from '../core/src/es/client.js';
 import { installEventsTemplate } from '../core/src/es/setup.js';
 import { indexNames } from '../core/src/es/index-names.js';
-import { bulkLines, runCeiling, type CeilingRun } from './ingest-ceiling.js';
+import { createKafka } from '../core/src/kafka/client.js';
+import type { ContenderName } from './ingest/contenders.js';
+import { runIngestBench } from './ingest/bench.js';
 import { preloadEvents } from './preload.js';
 
 const USAGE = `Usage: tsx bench/run.ts <benchmark> [options]     (npm run bench:<benchmark> -- [options])
@@ -49,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
       days: { type: 'string' },
       prefix: { type: 'string' },
       seed: { type: 'string' },
+      contenders: { type: 'string' },
+      'max-seconds': { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const env = parseEnv(ConnectionEnvSchema, process.env);
@@ -56,42 +61,19 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (name) {
       case 'ingest': {
-        const docs = bulkLines(Number(values.docs ?? 50_000), values.seed ?? 'bench', Date.now());
-        const runs: CeilingRun[] = [];
         console.log(`machine: ${machine()}`);
-        console.log('batch docs | concurrency | docs/s');
-        for (const batch of list(values.batches, [1_000, 2_000, 5_000]))
-          for (const concurrency of list(values.concurrency, [1, 2, 4])) {
-            const run = await runCeiling(
-              es,
-              docs,
-              `bench-${randomUUID().slice(0, 8)}`,
-              batch,
-              concurrency,
-            );
-            runs.push(run);
-            console.log(
-              `${String(batch).padStart(10)} | ${String(concurrency).padStart(11)} | ${run.docsPerSecond.toFixed(0)}`,
-            );
-          }
-        const best = runs.reduce((a, b) => (b.docsPerSecond > a.docsPerSecond ? b : a));
-        console.log(
-          JSON.stringify({
-            benchmark: 'ingest',
-            docs: docs.length,
-            ceiling: {
-              batchDocs: best.batchDocs,
-              concurrency: best.concurrency,
-              docsPerSecond: Math.round(best.docsPerSecond),
-            },
-            ratios: Object.fromEntries(
-              runs.map((r) => [
-                `bulk_${r.batchDocs}x${r.concurrency}`,
-                +(r.docsPerSecond / best.docsPerSecond).toFixed(3),
-              ]),
-            ),
-          }),
-        );
+        const kafka = createKafka(env);
+        const summary = await runIngestBench(es, kafka, {
+          docs: Number(values.docs ?? 100_000),
+          seed: values.seed ?? 'bench',
+          batches: list(values.batches, [1_000, 5_000]),
+          concurrency: list(values.concurrency, [1, 2]),
+          contenders: (values.contenders ?? 'ariane,helper,naive').split(',') as ContenderName[],
+          maxSeconds: Number(values['max-seconds'] ?? 120),
+          latencySeconds: Number(values['latency-seconds'] ?? 30),
+          ...(values['cpu-prof'] !== undefined && { cpuProfileDir: values['cpu-prof'] }),
+        });
+        console.log(JSON.stringify(summary));
         return 0;
       }
       case 'preload': {

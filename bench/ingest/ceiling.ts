@@ -1,9 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
-import { indexNames } from '../core/src/es/index-names.js';
-import { installEventsTemplate } from '../core/src/es/setup.js';
-import { DEFAULT_FIELD_MAPPING } from '../ingest/src/formats/field-mapping.js';
-import { normaliseRecord } from '../ingest/src/pipeline/normalise-record.js';
-import { generateRecords } from './generator/records.js';
+import { indexNames } from '../../core/src/es/index-names.js';
+import { installEventsTemplate } from '../../core/src/es/setup.js';
+import type { BacklogDoc } from './backlog.js';
 
 /**
  * The raw Elasticsearch `_bulk` ceiling: the documents ingest would store, already normalised
@@ -19,33 +17,9 @@ export interface CeilingRun {
   readonly docsPerSecond: number;
 }
 
-/** Serialised `_bulk` lines (action + source) of `count` documents from the generator. */
-export function bulkLines(count: number, seed: string, startMs: number): string[][] {
-  const docs: string[][] = [];
-  let offset = 0;
-  for (const record of generateRecords({ seed, startMs, requestsPerSecond: 200 })) {
-    if (docs.length >= count) break;
-    const raw = Buffer.from(record.value);
-    const result = normaliseRecord(raw, record.topic, 10_000_000, {
-      origin: { topic: record.topic, partition: 0, offset: String(offset++) },
-      raw,
-      nowMs: startMs + 3_600_000,
-      time: { retentionDays: 10, futureToleranceMs: 300_000, futureLimitMs: 86_400_000 },
-      mapping: DEFAULT_FIELD_MAPPING,
-    });
-    if (result.kind !== 'events') continue;
-    for (const { doc } of result.events)
-      docs.push([
-        JSON.stringify({ _id: doc.event.id, day: doc['@timestamp'] }),
-        JSON.stringify(doc),
-      ]);
-  }
-  return docs.slice(0, count);
-}
-
 export async function runCeiling(
   es: Client,
-  docs: readonly string[][],
+  docs: readonly BacklogDoc[],
   indexPrefix: string,
   batchDocs: number,
   concurrency: number,
@@ -56,11 +30,10 @@ export async function runCeiling(
   const indices = new Set<string>();
   for (let start = 0; start < docs.length; start += batchDocs) {
     let body = '';
-    for (const [meta, source] of docs.slice(start, start + batchDocs)) {
-      const { _id, day } = JSON.parse(meta as string) as { _id: string; day: string };
-      const index = names.eventsIndexFor(new Date(day));
+    for (const { id, timestamp, source } of docs.slice(start, start + batchDocs)) {
+      const index = names.eventsIndexFor(new Date(timestamp));
       indices.add(index);
-      body += `{"index":{"_index":"${index}","_id":${JSON.stringify(_id)}}}\n${source}\n`;
+      body += `{"index":{"_index":"${index}","_id":${JSON.stringify(id)}}}\n${source}\n`;
     }
     bodies.push(body);
   }

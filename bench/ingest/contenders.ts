@@ -1,0 +1,203 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@elastic/elasticsearch';
+import type { Consumer, Kafka } from 'kafkajs';
+import { indexNames } from '../../core/src/es/index-names.js';
+import { topicNames } from '../../core/src/kafka/topics.js';
+import type { IndexableEvent } from '../../ingest/src/pipeline/normalised.js';
+import { normaliseForBench } from '../normalise.js';
+import { sleep } from '../stats.js';
+
+/**
+ * The ingest contenders. Each consumes `<prefix>.gateway` and `<prefix>.services` from the
+ * beginning and stores the same documents under `<prefix>-events-*`, through ingest's own
+ * normaliser; only the Kafka → Elasticsearch plumbing differs. `start` resolves once the
+ * consumer has joined its group, which is when the clock starts.
+ */
+export interface Contender {
+  stop(): Promise<void>;
+  /** Peak resident set of the contender's process, when it runs in one of its own. */
+  peakRssBytes?(): number;
+}
+
+export interface ContenderSetup {
+  readonly kafka: Kafka;
+  readonly es: Client;
+  readonly prefix: string;
+}
+
+export type ContenderName = 'ariane' | 'helper' | 'naive';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function eventsOf(
+  setup: ContenderSetup,
+  topic: string,
+  partition: number,
+  offset: string,
+  value: Buffer | null,
+) {
+  const kind = topic === topicNames(setup.prefix).services ? 'services' : 'gateway';
+  if (value === null) return [];
+  return normaliseForBench({ topic: kind, value }, { topic, partition, offset }, Date.now());
+}
+
+async function subscribed(setup: ContenderSetup, consumer: Consumer): Promise<() => Promise<void>> {
+  const topics = topicNames(setup.prefix);
+  const joined = new Promise<void>((resolve) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.gateway, topics.services], fromBeginning: true });
+  return async () => {
+    await joined;
+  };
+}
+
+/** The obvious first attempt: kafkajs defaults, `eachMessage`, one `index` call per event. */
+export async function startNaive(setup: ContenderSetup): Promise<Contender> {
+  const names = indexNames(setup.prefix);
+  const consumer = setup.kafka.consumer({ groupId: `${setup.prefix}-naive` });
+  const waitJoined = await subscribed(setup, consumer);
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      for (const { doc, mode } of eventsOf(
+        setup,
+        topic,
+        partition,
+        message.offset,
+        message.value,
+      )) {
+        const target = {
+          index: names.eventsIndexFor(new Date(doc['@timestamp'])),
+          id: doc.event.id,
+          document: doc,
+        };
+        if (mode === 'create') await setup.es.create(target, { ignore: [409] });
+        else await setup.es.index(target);
+      }
+    },
+  });
+  await waitJoined();
+  return { stop: () => consumer.disconnect() };
+}
+
+/**
+ * The official bulk helper fed from `eachBatch`: one `helpers.bulk` per fetched batch, with the
+ * helper's defaults (5 MB flushes, 5 requests in flight), offsets resolved by kafkajs after the
+ * handler returns. Partitions are processed 4 at a time, like Ariane's default.
+ */
+export async function startHelper(setup: ContenderSetup): Promise<Contender> {
+  const names = indexNames(setup.prefix);
+  const consumer = setup.kafka.consumer({ groupId: `${setup.prefix}-helper` });
+  const waitJoined = await subscribed(setup, consumer);
+  await consumer.run({
+    partitionsConsumedConcurrently: 4,
+    eachBatch: async ({ batch }) => {
+      const events: IndexableEvent[] = [];
+      for (const message of batch.messages)
+        events.push(
+          ...eventsOf(setup, batch.topic, batch.partition, message.offset, message.value),
+        );
+      const modes = new Map(events.map(({ doc, mode }) => [doc, mode]));
+      let lost = 0;
+      await setup.es.helpers.bulk({
+        datasource: events.map(({ doc }) => doc),
+        onDocument: (doc) =>
+          ({
+            [modes.get(doc) ?? 'index']: {
+              _index: names.eventsIndexFor(new Date(doc['@timestamp'])),
+              _id: doc.event.id,
+            },
+          }) as { index: { _index: string; _id: string } },
+        // A `create` conflict is a duplicate line already stored, not a loss.
+        onDrop: (dropped) => {
+          if (dropped.status !== 409) lost += 1;
+        },
+      });
+      if (lost > 0) throw new Error(`${lost} documents dropped by the bulk helper`);
+    },
+  });
+  await waitJoined();
+  return { stop: () => consumer.disconnect() };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/** Kilobytes of a /proc/<pid>/status field (VmHWM: peak resident set), 0 once it is gone. */
+export function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Ariane's ingest as it runs in production: `ingest/src/main.ts` in a child process of its own
+ * (through tsx, as `npm run ingest` does), configured by env only. Ready when /readyz says so.
+ */
+export async function startAriane(
+  setup: ContenderSetup,
+  options: { cpuProfileDir?: string; env?: Record<string, string> } = {},
+): Promise<Contender> {
+  const port = await freePort();
+  const args = ['--import', 'tsx'];
+  if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
+  const child = spawn(process.execPath, [...args, 'ingest/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ARIANE_TOPIC_PREFIX: setup.prefix,
+      ARIANE_INDEX_PREFIX: setup.prefix,
+      INGEST_GROUP_ID: `${setup.prefix}-ariane`,
+      INGEST_OPS_HOST: '127.0.0.1',
+      INGEST_OPS_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const pid = child.pid as number;
+  let peakKb = 0;
+  const sampler = setInterval(() => {
+    peakKb = Math.max(peakKb, procStatusKb(pid, 'VmHWM'));
+  }, 500);
+  const stop = async () => {
+    peakKb = Math.max(peakKb, procStatusKb(pid, 'VmHWM'));
+    clearInterval(sampler);
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  for (let ready = false; !ready;) {
+    if (child.exitCode !== null) throw new Error(`ingest exited with code ${child.exitCode}`);
+    ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (!ready) await sleep(100);
+  }
+  return { stop, peakRssBytes: () => peakKb * 1024 };
+}
+
+export const CONTENDERS: Record<
+  ContenderName,
+  (setup: ContenderSetup, options: { cpuProfileDir?: string }) => Promise<Contender>
+> = {
+  ariane: startAriane,
+  helper: startHelper,
+  naive: startNaive,
+};
