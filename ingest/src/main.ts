@@ -1,8 +1,9 @@
-import { ConfigError, parseEnv } from '../../core/src/config/parse-env.js';
+import { parseEnvOrExit } from '../../core/src/config/parse-env.js';
 import { DenyListRefresher } from '../../core/src/anonymisation/deny-list-store.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { createKafka } from '../../core/src/kafka/client.js';
+import { exitOnShutdownSignals } from '../../core/src/lifecycle/shutdown.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import { createMetricsRegistry } from '../../core/src/observability/metrics.js';
 import { startOpsServer } from '../../core/src/observability/ops-server.js';
@@ -16,16 +17,7 @@ import { prepareIngest, startIngest } from './ingest.js';
  * uncommitted), and exits within INGEST_SHUTDOWN_TIMEOUT_MS.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseEnv(IngestEnvSchema, process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = parseEnvOrExit(IngestEnvSchema, process.env);
   const logger = createLogger('ingest', config.LOG_LEVEL);
   const registry = createMetricsRegistry('ingest');
   const kafka = createKafka(config, logger);
@@ -63,30 +55,11 @@ async function main(): Promise<void> {
   });
   logger.info({ port: ops.port }, 'ops server listening');
 
-  let shuttingDown = false;
-  const shutdown = (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
-      logger.error({ timeoutMs: config.INGEST_SHUTDOWN_TIMEOUT_MS }, 'shutdown deadline passed');
-      process.exit(1);
-    }, config.INGEST_SHUTDOWN_TIMEOUT_MS);
-    deadline.unref();
-    ingest
-      .stop()
-      .then(() => Promise.all([ops.close(), denyList?.stop()]))
-      .then(() => es.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  exitOnShutdownSignals(logger, config.INGEST_SHUTDOWN_TIMEOUT_MS, async () => {
+    await ingest.stop();
+    await Promise.all([ops.close(), denyList?.stop()]);
+    await es.close();
+  });
 }
 
 main().catch((error: unknown) => {

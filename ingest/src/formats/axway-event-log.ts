@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import {
+  AXWAY_HTTP_FIELDS,
   AxwayCorrelationIdSchema,
   DurationMsSchema,
   EpochMsSchema,
   LegStatusSchema,
   ServiceContextSchema,
+  nullableString,
   TransactionStatusSchema,
 } from './axway-open-traffic.js';
 
@@ -17,26 +19,12 @@ import {
  * The same file also carries `header`, `system`, `alert` and `custom` lines: no traffic, skipped.
  */
 
-const nullableString = z.string().nullish();
-const port = z.union([z.string(), z.number().int()]).nullish();
-
 export const EventLogLegSchema = z.looseObject({
+  ...AXWAY_HTTP_FIELDS,
   leg: z.number().int().nonnegative(),
   timestamp: EpochMsSchema,
   duration: DurationMsSchema,
-  uri: nullableString,
-  status: z.number().int().nullish(),
   statustext: nullableString,
-  method: nullableString,
-  vhost: nullableString,
-  wafStatus: z.number().int().nullish(),
-  bytesSent: z.number().int().nonnegative().nullish(),
-  bytesReceived: z.number().int().nonnegative().nullish(),
-  remoteName: nullableString,
-  remoteAddr: nullableString,
-  localAddr: nullableString,
-  remotePort: port,
-  localPort: port,
   sslsubject: nullableString,
   serviceName: nullableString,
   subject: nullableString,

@@ -36,15 +36,15 @@ const epochMs = EpochMsSchema;
 /** A week: longer is a broken clock, and the nanosecond value must stay a safe integer. */
 export const MAX_DURATION_MS = 7 * 86_400_000;
 export const DurationMsSchema = z.number().nonnegative().max(MAX_DURATION_MS);
-const nullableString = z.string().nullish();
+export const nullableString = z.string().nullish();
 /** Axway writes ports as strings; some exporters rewrite them as numbers. */
-const port = z.union([z.string(), z.number().int()]).nullish();
+export const port = z.union([z.string(), z.number().int()]).nullish();
 
-export const AxwayHttpInfoSchema = z.looseObject({
+/** HTTP fields both Axway logs write under the same names (the open traffic log in `http`). */
+export const AXWAY_HTTP_FIELDS = {
   uri: nullableString,
   method: nullableString,
   status: z.number().int().nullish(),
-  statusText: nullableString,
   vhost: nullableString,
   wafStatus: z.number().int().nullish(),
   bytesSent: z.number().int().nonnegative().nullish(),
@@ -54,6 +54,11 @@ export const AxwayHttpInfoSchema = z.looseObject({
   remotePort: port,
   localAddr: nullableString,
   localPort: port,
+};
+
+export const AxwayHttpInfoSchema = z.looseObject({
+  ...AXWAY_HTTP_FIELDS,
+  statusText: nullableString,
   sslSubject: nullableString,
   authSubjectId: nullableString,
 });
