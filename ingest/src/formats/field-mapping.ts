@@ -5,9 +5,8 @@ import { z } from 'zod';
  * Where each concept Ariane needs is found in a service log line. Structured loggers disagree on
  * names (pino `time`/`msg`/`req.headers`, ECS `@timestamp`/`message`/`http.request.id`, logback
  * `@timestamp`/`message`/`mdc`), so each concept has an ordered list of paths; the first path that
- * holds a usable value wins. A path is dot-separated; each segment matches a key exactly or,
- * failing that, case-insensitively, and a dotted key written flat (`"http.request.id": ...`)
- * matches as well as the nested form.
+ * holds a usable value wins. A path is dot-separated and matched case-insensitively; a dotted
+ * key written flat (`"http.request.id": ...`) matches as well as the nested form (FieldIndex).
  *
  * Operators add paths with INGEST_FIELD_MAPPING; theirs are tried before the defaults.
  */
@@ -43,7 +42,7 @@ const header = (name: string) => [
   `mdc.${name}`,
 ];
 
-export const DEFAULT_FIELD_MAPPING: FieldMapping = Object.freeze({
+const DEFAULT_PATHS: FieldMapping = {
   timestamp: ['@timestamp', 'timestamp', 'time', 'ts'],
   service: ['service.name', 'service_name', 'serviceName', 'service', 'app', 'application', 'name'],
   message: ['message', 'msg', '@message'],
@@ -82,7 +81,7 @@ export const DEFAULT_FIELD_MAPPING: FieldMapping = Object.freeze({
   userAgent: ['user_agent.original', ...header('user-agent')],
   errorMessage: ['error.message', 'err.message'],
   errorType: ['error.type', 'err.type'],
-});
+};
 
 const path = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a dot-separated path');
 
@@ -95,12 +94,17 @@ export const FieldMappingOverridesSchema = z.strictObject(
 );
 export type FieldMappingOverrides = z.infer<typeof FieldMappingOverridesSchema>;
 
+/** Paths are stored lower-cased: lookups are case-insensitive (see FieldIndex). */
 export function mergeFieldMapping(overrides: FieldMappingOverrides): FieldMapping {
   const merged = {} as Record<FieldConcept, readonly string[]>;
   for (const concept of FIELD_CONCEPTS)
-    merged[concept] = [...(overrides[concept] ?? []), ...DEFAULT_FIELD_MAPPING[concept]];
+    merged[concept] = [...(overrides[concept] ?? []), ...DEFAULT_PATHS[concept]].map((p) =>
+      p.toLowerCase(),
+    );
   return Object.freeze(merged);
 }
+
+export const DEFAULT_FIELD_MAPPING: FieldMapping = mergeFieldMapping({});
 
 /**
  * Reads INGEST_FIELD_MAPPING: inline JSON when it starts with `{`, otherwise a path to a JSON
@@ -124,42 +128,41 @@ export function loadFieldMapping(setting: string | undefined): FieldMapping {
 }
 
 /**
- * The value at `path` in `record`, or undefined. See FieldMapping for the matching rules.
- * Arrays are not traversed: a path never selects one element of a list.
+ * The scalar values of a record by lower-cased dotted path, built once per record so that each
+ * concept costs a few map lookups however many paths it lists. `{"http.request.id": x}` and
+ * `{"http": {"request": {"id": x}}}` both index `http.request.id`; the first spelling met wins.
+ * Arrays are not entered: a path never selects one element of a list. Depth and size are capped
+ * so a huge record costs no more than its first few thousand fields.
  */
-export function valueAtPath(record: unknown, path: string): unknown {
-  return lookup(record, path.split('.'), 0);
-}
+export type FieldIndex = ReadonlyMap<string, unknown>;
 
-function lookup(node: unknown, segments: readonly string[], from: number): unknown {
-  if (from === segments.length) return node;
-  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-  const object = node as Record<string, unknown>;
-  // Longest flat key first, so `{"http.request.id": x}` and `{"http": {"request.id": x}}` match.
-  for (let end = segments.length; end > from; end -= 1) {
-    const key = segments.slice(from, end).join('.');
-    const child = childOf(object, key);
-    if (child !== undefined) {
-      const found = lookup(child, segments, end);
-      if (found !== undefined) return found;
+const MAX_DEPTH = 6;
+const MAX_FIELDS = 2_000;
+
+export function indexFields(record: unknown): FieldIndex {
+  const index = new Map<string, unknown>();
+  const visit = (node: Record<string, unknown>, prefix: string, depth: number) => {
+    for (const key in node) {
+      if (index.size >= MAX_FIELDS) return;
+      const value = node[key];
+      const path = prefix + key.toLowerCase();
+      if (value !== null && typeof value === 'object') {
+        if (!Array.isArray(value) && depth < MAX_DEPTH)
+          visit(value as Record<string, unknown>, `${path}.`, depth + 1);
+      } else if (value !== undefined && value !== null && value !== '' && !index.has(path))
+        index.set(path, value);
     }
-  }
-  return undefined;
+  };
+  if (record !== null && typeof record === 'object' && !Array.isArray(record))
+    visit(record as Record<string, unknown>, '', 0);
+  return index;
 }
 
-function childOf(object: Record<string, unknown>, key: string): unknown {
-  if (Object.hasOwn(object, key)) return object[key];
-  const lower = key.toLowerCase();
-  for (const candidate of Object.keys(object))
-    if (candidate.toLowerCase() === lower) return object[candidate];
-  return undefined;
-}
-
-/** The first non-empty value among `paths`, or undefined. */
-export function firstValue(record: unknown, paths: readonly string[]): unknown {
-  for (const candidate of paths) {
-    const value = valueAtPath(record, candidate);
-    if (value !== undefined && value !== null && value !== '') return value;
+/** The first non-empty scalar among `paths` (lower-cased, as FieldMapping holds them). */
+export function firstValue(index: FieldIndex, paths: readonly string[]): unknown {
+  for (const path of paths) {
+    const value = index.get(path);
+    if (value !== undefined) return value;
   }
   return undefined;
 }

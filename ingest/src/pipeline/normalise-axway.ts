@@ -7,7 +7,7 @@ import type {
   ServiceContext,
   SummaryLine,
 } from '../formats/axway-open-traffic.js';
-import { firstValue, type FieldMapping } from '../formats/field-mapping.js';
+import { firstValue, indexFields, type FieldMapping } from '../formats/field-mapping.js';
 import { correlationIdsIn } from './correlation-header.js';
 import {
   finishEvent,
@@ -56,8 +56,9 @@ function requestIds(
   attributes: Record<string, unknown> | null | undefined,
   mapping: FieldMapping,
 ): RequestIds {
+  const fields = attributes ? indexFields(attributes) : undefined;
   const fromAttributes = (paths: readonly string[]) =>
-    attributes ? idOrUndefined(firstValue(attributes, paths)) : undefined;
+    fields ? idOrUndefined(firstValue(fields, paths)) : undefined;
   const headerValues = blocks.flatMap((b) => [
     ...b.get('x-correlationid'),
     ...b.get('x-correlation-id'),

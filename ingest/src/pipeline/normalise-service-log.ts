@@ -1,6 +1,6 @@
 import { MAX_DURATION_MS } from '../formats/axway-open-traffic.js';
 import type { ServiceLog } from '../formats/service-log.js';
-import { firstValue, type FieldConcept } from '../formats/field-mapping.js';
+import { firstValue, indexFields, type FieldConcept } from '../formats/field-mapping.js';
 import { correlationIdsIn } from './correlation-header.js';
 import { parseSourceTimestamp } from './event-time.js';
 import {
@@ -43,7 +43,8 @@ const text = (value: unknown) => (typeof value === 'string' && value !== '' ? va
  * document (they are indistinguishable anyway).
  */
 export function normaliseServiceLog(record: ServiceLog, ctx: NormaliseContext): Normalised {
-  const get = (concept: FieldConcept) => firstValue(record, ctx.mapping[concept]);
+  const fields = indexFields(record);
+  const get = (concept: FieldConcept) => firstValue(fields, ctx.mapping[concept]);
   const rawTime = get('timestamp');
   if (rawTime === undefined)
     return reject('missing_field', [

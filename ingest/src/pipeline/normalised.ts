@@ -83,16 +83,16 @@ export function finishEvent(draft: Draft<TraceEvent>): TraceEvent {
 
 function prune(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  let empty = true;
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    if (child === undefined) continue;
-    const pruned = key === 'circuit_path' ? child : prune(child);
+  const source = value as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  // for...in without Object.entries: this runs for every field of every event.
+  for (const key in source) {
+    const child = source[key];
+    const pruned = key === 'circuit_path' || typeof child !== 'object' ? child : prune(child);
     if (pruned === undefined) continue;
-    out[key] = pruned;
-    empty = false;
+    (out ??= {})[key] = pruned;
   }
-  return empty ? undefined : out;
+  return out;
 }
 
 /** Record-derived `_id`: a replay of the same bytes lands on the same document. */

@@ -140,7 +140,7 @@ async function deliverBulk(
       ),
     );
   if (dead.length > 0) {
-    await deps.deadLetters.send(dead);
+    await whileHeartbeating(batch, deps.deadLetters.send(dead));
     for (const record of dead) metrics.deadLettered.inc({ reason: record.reason });
     log.warn({ count: dead.length, firstOffset: dead[0]!.source.offset }, 'records dead-lettered');
   }
@@ -175,7 +175,7 @@ async function writeUntilSettled(
       const ceiling = Math.min(settings.retryMaxMs, settings.retryInitialMs * 2 ** (attempt - 1));
       if (!(await pauseWithHeartbeat(batch, ceiling * deps.random(), deps))) return undefined;
     }
-    const results = await deps.sink.write(pending.map((i) => docs[i]!));
+    const results = await whileHeartbeating(batch, deps.sink.write(pending.map((i) => docs[i]!)));
     const retry: number[] = [];
     let lastError = '';
     results.forEach((result, j) => {
@@ -194,6 +194,25 @@ async function writeUntilSettled(
     pending = retry;
   }
   return settled;
+}
+
+const HEARTBEAT_EVERY_MS = 3_000;
+
+/**
+ * Awaits `work` while heartbeating, so a slow bulk (up to INGEST_BULK_TIMEOUT_MS) does not cost
+ * the group membership. A heartbeat refused because the group is rebalancing is ignored here:
+ * the commit that follows then fails the same way and the records go to the partition's next
+ * owner, who writes them again under the same ids.
+ */
+async function whileHeartbeating<T>(batch: SourceBatch, work: Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    batch.heartbeat().catch(() => undefined);
+  }, HEARTBEAT_EVERY_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Sleeps `ms` in slices, heartbeating between them; false if the batch stops being active. */
