@@ -3,12 +3,12 @@ import os from 'node:os';
 import { ConnectionEnvSchema } from '../core/src/config/connections.js';
 import { parseEnv } from '../core/src/config/parse-env.js';
 import { createElasticsearchClient } from '../core/src/es/client.js';
-import { installEventsTemplate } from '../core/src/es/setup.js';
-import { indexNames } from '../core/src/es/index-names.js';
 import { createKafka } from '../core/src/kafka/client.js';
 import type { ContenderName } from './ingest/contenders.js';
 import { runIngestBench } from './ingest/bench.js';
-import { preloadEvents } from './preload.js';
+import { preload } from './preload.js';
+import { runQueryBench } from './query/bench.js';
+import { runJobsBench } from './jobs/bench.js';
 
 const USAGE = `Usage: tsx bench/run.ts <benchmark> [options]     (npm run bench:<benchmark> -- [options])
 
@@ -26,8 +26,6 @@ Benchmarks (not part of npm test; results go to BENCHMARKS.md by hand, with the 
 
 Connection settings come from the usual env vars (ES_URL, KAFKA_BROKERS, ...).
 `;
-
-const DAY_MS = 86_400_000;
 
 function machine(): string {
   const cpus = os.cpus();
@@ -54,6 +52,13 @@ async function main(argv: string[]): Promise<number> {
       'max-seconds': { type: 'string' },
       'latency-seconds': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      reuse: { type: 'string' },
+      keep: { type: 'boolean' },
+      connections: { type: 'string' },
+      seconds: { type: 'string' },
+      samples: { type: 'string' },
+      'retention-events': { type: 'string' },
+      'anonymise-events': { type: 'string' },
     },
   });
   const env = parseEnv(ConnectionEnvSchema, process.env);
@@ -77,45 +82,43 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'preload': {
-        const days = Number(values.days ?? 10);
-        const events = Number(values.events ?? 200_000);
-        const prefix = values.prefix ?? env.ARIANE_INDEX_PREFIX;
-        const nowMs = Date.now();
-        // The default mix stores about 7.5 documents per request (measured); the run stops at
-        // --events, so the last hours of the span may stay thinner.
-        const requests = Math.ceil(events / 7.5);
-        await installEventsTemplate(es, indexNames(prefix), prefix);
-        const started = Date.now();
-        let lastReport = started;
-        const result = await preloadEvents(es, {
-          generator: {
-            seed: values.seed ?? 'preload',
-            startMs: nowMs - days * DAY_MS,
-            requests,
-            requestsPerSecond: requests / (days * 86_400),
-          },
-          indexPrefix: prefix,
-          events,
-          nowMs,
-          retentionDays: days + 1,
-          bulkDocs: 5_000,
-          concurrency: Number(values.concurrency ?? 2),
-          onProgress: (written) => {
-            if (Date.now() - lastReport < 10_000) return;
-            lastReport = Date.now();
-            console.log(`[preload] ${written} documents`);
-          },
+        const result = await preload(es, {
+          indexPrefix: values.prefix ?? env.ARIANE_INDEX_PREFIX,
+          seed: values.seed ?? 'preload',
+          events: Number(values.events ?? 200_000),
+          days: Number(values.days ?? 10),
+          concurrency: Number(values.concurrency ?? 3),
         });
-        const seconds = (Date.now() - started) / 1000;
-        console.log(
-          `[preload] ${result.written} documents in ${result.indices.length} indices (${result.indices[0]} .. ${result.indices.at(-1)}), ${result.failed} failed, ${result.rejected} records rejected, ${seconds.toFixed(0)} s (${(result.written / seconds).toFixed(0)} docs/s)`,
-        );
         return result.failed > 0 ? 1 : 0;
       }
-      case 'query':
-      case 'jobs':
-        console.error(`bench ${name} is not implemented yet\n\n${USAGE}`);
-        return 2;
+      case 'query': {
+        console.log(`machine: ${machine()}`);
+        const summary = await runQueryBench(es, env, {
+          ...(values.reuse !== undefined && { reusePrefix: values.reuse }),
+          keep: values.keep ?? false,
+          events: Number(values.events ?? 1_000_000),
+          days: Number(values.days ?? 10),
+          seed: values.seed ?? 'preload',
+          concurrency: Number(values.concurrency ?? 3),
+          connections: Number(values.connections ?? 10),
+          seconds: Number(values.seconds ?? 20),
+          samples: Number(values.samples ?? 200),
+        });
+        console.log(JSON.stringify(summary));
+        return 0;
+      }
+      case 'jobs': {
+        console.log(`machine: ${machine()}`);
+        const summary = await runJobsBench(es, {
+          retentionEvents: Number(values['retention-events'] ?? 20_000),
+          sessionBackground: Number(values.events ?? 100_000),
+          bulkEvents: Number(values['anonymise-events'] ?? 100_000),
+          concurrency: Number(values.concurrency ?? 3),
+          seed: values.seed ?? 'jobs',
+        });
+        console.log(JSON.stringify(summary));
+        return 0;
+      }
       default:
         console.log(USAGE);
         return name === undefined || name === '--help' ? 0 : 2;

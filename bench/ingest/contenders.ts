@@ -124,7 +124,7 @@ export async function startHelper(setup: ContenderSetup): Promise<Contender> {
   return { stop: () => consumer.disconnect() };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
