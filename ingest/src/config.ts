@@ -20,7 +20,8 @@ export const IngestEnvSchema = ConnectionEnvSchema.extend({
    */
   INGEST_DLQ_MAX_PAYLOAD_BYTES: int(1024, 900 * 1024).default(256 * 1024),
   INGEST_BULK_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(5_000_000),
-  INGEST_BULK_MAX_DOCS: int(1, 50_000).default(2_000),
+  /** 5,000 documents in 5 MB of source: the best raw `_bulk` setting measured (BENCHMARKS.md). */
+  INGEST_BULK_MAX_DOCS: int(1, 50_000).default(5_000),
   INGEST_BULK_TIMEOUT_MS: int(1_000, 300_000).default(30_000),
   INGEST_PARTITIONS_CONCURRENCY: int(1, 64).default(4),
   INGEST_FETCH_MAX_BYTES_PER_PARTITION: int(64 * 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
