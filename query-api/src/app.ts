@@ -74,6 +74,9 @@ export async function buildApp(config: QueryApiEnv, deps: AppDeps) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Bodies are JSON only: fastify's built-in text/plain parser would turn a wrongly typed body
+  // into a validation error (400) where the conventions answer 415.
+  app.removeContentTypeParser('text/plain');
 
   if (!config.CURSOR_SECRET)
     deps.logger.warn(
