@@ -26,6 +26,11 @@ export const IngestEnvSchema = ConnectionEnvSchema.extend({
   INGEST_PARTITIONS_CONCURRENCY: int(1, 64).default(4),
   INGEST_FETCH_MAX_BYTES_PER_PARTITION: int(64 * 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
   INGEST_FETCH_MAX_BYTES: int(64 * 1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
+  /**
+   * How long the group waits for a silent member (a killed process) before handing its
+   * partitions to others. Ingest heartbeats every 3 s, during slow bulks and retries too.
+   */
+  INGEST_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
   INGEST_RETRY_INITIAL_MS: int(1, 60_000).default(200),
   INGEST_RETRY_MAX_MS: int(1, 600_000).default(30_000),
   INGEST_FUTURE_TOLERANCE_MS: int(0, 7 * 86_400_000).default(5 * 60_000),

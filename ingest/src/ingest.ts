@@ -111,6 +111,7 @@ export async function startIngest(config: IngestEnv, deps: IngestDeps): Promise<
         partitionsConcurrency: config.INGEST_PARTITIONS_CONCURRENCY,
         maxBytesPerPartition: config.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
         maxBytes: config.INGEST_FETCH_MAX_BYTES,
+        sessionTimeoutMs: config.INGEST_SESSION_TIMEOUT_MS,
       },
       (batch) => processBatch(batch, settings, pipelineDeps),
       deps.logger,

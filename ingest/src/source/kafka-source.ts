@@ -8,6 +8,7 @@ export interface KafkaSourceOptions {
   readonly partitionsConcurrency: number;
   readonly maxBytesPerPartition: number;
   readonly maxBytes: number;
+  readonly sessionTimeoutMs: number;
 }
 
 export interface KafkaSource {
@@ -33,7 +34,7 @@ export async function startKafkaSource(
 ): Promise<KafkaSource> {
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
-    sessionTimeout: 30_000,
+    sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: 3_000,
     maxBytesPerPartition: options.maxBytesPerPartition,
     maxBytes: options.maxBytes,

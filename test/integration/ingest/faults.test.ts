@@ -59,7 +59,12 @@ void describe('Elasticsearch unreachable mid-stream', () => {
 });
 
 void describe('ingest killed with SIGKILL mid-stream', () => {
-  const stack = new IngestTestStack({ INGEST_BULK_MAX_DOCS: '50', INGEST_OPS_PORT: '0' });
+  const stack = new IngestTestStack({
+    INGEST_BULK_MAX_DOCS: '50',
+    INGEST_OPS_PORT: '0',
+    // The killed member's partitions are handed over once its session expires.
+    INGEST_SESSION_TIMEOUT_MS: '8000',
+  });
   const children: ChildProcess[] = [];
   before(() => stack.setUp());
   after(async () => {
