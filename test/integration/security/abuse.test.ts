@@ -411,7 +411,7 @@ void describe('forged tokens: 401', () => {
         .setSubject('mallory')
         .setExpirationTime('5m')
         .sign(otherPrivate),
-      expired: await token({ ...claims, expiresIn: '-1m' } as Parameters<typeof token>[0]),
+      expired: await token({ ...claims, expiresIn: '-1m' }),
       'not yet valid': await new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject('mallory')
@@ -481,10 +481,9 @@ void describe('forged tokens: 401', () => {
 });
 
 void describe('cross-tenant access through every endpoint', () => {
-  const readOnlyOther = async () => ({ bearer: ownToken, tenant: OTHER_TENANT });
-
   void test('a tenant the credentials do not grant: 401 ARIANE_TENANT_FORBIDDEN everywhere', async () => {
-    const options = await readOnlyOther();
+    // The own tenant's token or API key, asking for the other tenant.
+    const viaToken = { bearer: ownToken, tenant: OTHER_TENANT, headers: {} };
     const calls: [string, string, string?][] = [
       ['GET', `/trace/v1/requests/${SHARED_REQUEST_ID}`],
       ['HEAD', `/trace/v1/requests/${SHARED_REQUEST_ID}`],
@@ -509,7 +508,7 @@ void describe('cross-tenant access through every endpoint', () => {
         tenant: OTHER_TENANT,
         headers: { 'x-api-key': OWN_API_KEY },
       };
-      for (const credentials of [{ ...options, headers: {} }, viaApiKey]) {
+      for (const credentials of [viaToken, viaApiKey]) {
         const answer = await call(method, path, {
           ...credentials,
           ...(body !== undefined ? { body } : {}),
