@@ -55,6 +55,9 @@ export async function processBatch(
   deps: PipelineDeps,
 ): Promise<void> {
   const log = deps.logger.child({ topic: batch.topic, partition: batch.partition });
+  const first = batch.records[0];
+  // Set before delivery too, so the lag grows visibly while the store is down.
+  if (first) setLag(batch, first.offset, deps.metrics);
   let bulk: SourceRecord[] = [];
   let bytes = 0;
   for (const record of batch.records) {
@@ -149,12 +152,17 @@ async function deliverBulk(
   await batch.commit(last.offset);
   metrics.consumed.inc({ topic: batch.topic }, records.length);
   metrics.bulkBytes.inc(bytes);
-  metrics.lag.set(
-    { topic: batch.topic, partition: String(batch.partition) },
-    Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)),
-  );
+  setLag(batch, (BigInt(last.offset) + 1n).toString(), metrics);
   endTimer();
   return true;
+}
+
+/** Records from `nextOffset` (the first not yet committed) to the high watermark. */
+function setLag(batch: SourceBatch, nextOffset: string, metrics: IngestMetrics): void {
+  metrics.lag.set(
+    { topic: batch.topic, partition: String(batch.partition) },
+    Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(nextOffset))),
+  );
 }
 
 /**

@@ -103,6 +103,16 @@ void describe('processBatch', () => {
     assert.deepEqual(h.journal, ['write 2', 'commit 11', 'write 1', 'commit 12']);
     assert.equal(h.written[0]?.[0]?.index, 't-events-2026.11.20');
     assert.equal(h.written[0]?.[0]?.id, 'axway:5f3d2a6b0c00e4a1b2c3d4e5:leg:0');
+    const lag = await h.deps.metrics.lag.get();
+    assert.deepEqual(
+      lag.values.map((v) => [v.labels.partition, v.value]),
+      [['0', 0]],
+    );
+    const indexed = await h.deps.metrics.indexed.get();
+    assert.equal(
+      indexed.values.reduce((sum, v) => sum + v.value, 0),
+      3,
+    );
   });
 
   void test('retries only the retryable items, heartbeating, until they are stored', async () => {
