@@ -12,19 +12,30 @@ import { runJobsBench } from './jobs/bench.js';
 
 const USAGE = `Usage: tsx bench/run.ts <benchmark> [options]     (npm run bench:<benchmark> -- [options])
 
-Benchmarks (not part of npm test; results go to BENCHMARKS.md by hand, with the machine):
-  ingest    raw Elasticsearch _bulk ceiling: batch size x concurrency sweep over the documents
-            ingest would store      --docs <n> (default 50000) --batches 1000,2000,5000
-                                    --concurrency 1,2,4
-  preload   write generated traffic straight into the daily indices, through ingest's
-            normaliser, for query and jobs benchmarks
-                                    --events <n> (default 200000) --days <d> (default 10)
-                                    --prefix <index prefix> (default ARIANE_INDEX_PREFIX)
-                                    --seed <s> --concurrency <n> (default 2)
-  query     timeline latency under concurrency            (not implemented yet)
-  jobs      retention and anonymisation timings           (not implemented yet)
+Benchmarks (not part of npm test). Each prints a table and one JSON line; figures go to
+BENCHMARKS.md by hand, with the machine and its load average.
+  ingest    events/s from a Kafka backlog until searchable: raw _bulk ceiling (sweep), naive
+            eachMessage + index, helpers.bulk from eachBatch, Ariane's ingest (child process,
+            peak RSS); then Ariane's produced -> searchable latency at half its rate
+              --docs <n> (100000)  --batches 1000,5000  --concurrency 1,2  --seed <s>
+              --contenders ariane,helper,naive  --max-seconds <s> (120, per contender)
+              --latency-seconds <s> (30; 0 skips)  --cpu-prof <dir>  --ingest-heap-mb <n>
+              --ingest-entry <compiled main.js> (default: ingest/src/main.ts through tsx)
+  preload   stamp a data set into the daily indices (pool normalised by ingest's normaliser)
+              --events <n> (200000)  --days <d> (10)  --prefix <p> (ARIANE_INDEX_PREFIX)
+              --seed <s> (preload)  --concurrency <n> (3 bulks in flight)
+  query     request and session timeline latency, query API process vs raw Elasticsearch,
+            autocannon with a JWT
+              --events <n> (1000000)  --days <d> (10)  --reuse <prefix> (data preloaded with
+              the same --seed/--events/--days)  --keep  --connections 1,10
+              --seconds <s> (20 per run)  --samples <n> (200 ids)  --concurrency <n> (3)
+  jobs      retention at 1x and 10x, anonymising a session spread over 10 days, anonymising
+            every event of one client id
+              --retention-events <n> (20000)  --events <n> (100000 session background)
+              --anonymise-events <n> (100000)  --concurrency <n> (3)
 
-Connection settings come from the usual env vars (ES_URL, KAFKA_BROKERS, ...).
+Connection settings come from the usual env vars (ES_URL, KAFKA_BROKERS, ...). Every index and
+topic a run creates is under a fresh bench-<time>-... prefix and deleted at the end.
 `;
 
 function machine(): string {
@@ -52,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       'max-seconds': { type: 'string' },
       'latency-seconds': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'ingest-heap-mb': { type: 'string' },
+      'ingest-entry': { type: 'string' },
       reuse: { type: 'string' },
       keep: { type: 'boolean' },
       connections: { type: 'string' },
@@ -76,7 +89,13 @@ async function main(argv: string[]): Promise<number> {
           contenders: (values.contenders ?? 'ariane,helper,naive').split(',') as ContenderName[],
           maxSeconds: Number(values['max-seconds'] ?? 120),
           latencySeconds: Number(values['latency-seconds'] ?? 30),
-          ...(values['cpu-prof'] !== undefined && { cpuProfileDir: values['cpu-prof'] }),
+          ariane: {
+            ...(values['cpu-prof'] !== undefined && { cpuProfileDir: values['cpu-prof'] }),
+            ...(values['ingest-entry'] !== undefined && { entry: values['ingest-entry'] }),
+            ...(values['ingest-heap-mb'] !== undefined && {
+              heapMb: Number(values['ingest-heap-mb']),
+            }),
+          },
         });
         console.log(JSON.stringify(summary));
         return 0;
@@ -100,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
           days: Number(values.days ?? 10),
           seed: values.seed ?? 'preload',
           concurrency: Number(values.concurrency ?? 3),
-          connections: Number(values.connections ?? 10),
+          connections: list(values.connections, [1, 10]),
           seconds: Number(values.seconds ?? 20),
           samples: Number(values.samples ?? 200),
         });

@@ -10,7 +10,12 @@ import { deleteIndexPrefix, deleteTopicPrefix } from '../cleanup.js';
 import { percentile, round, table } from '../stats.js';
 import { buildBacklog, produceBacklog } from './backlog.js';
 import { runCeiling, type CeilingRun } from './ceiling.js';
-import { CONTENDERS, type ContenderName, type ContenderSetup } from './contenders.js';
+import {
+  CONTENDERS,
+  type ArianeOptions,
+  type ContenderName,
+  type ContenderSetup,
+} from './contenders.js';
 import { measureLatency } from './latency.js';
 import { waitUntilSearchable } from './visibility.js';
 
@@ -23,7 +28,7 @@ export interface IngestBenchOptions {
   /** A contender still running after this long is stopped and measured on what it stored. */
   readonly maxSeconds: number;
   readonly latencySeconds: number;
-  readonly cpuProfileDir?: string;
+  readonly ariane: ArianeOptions;
 }
 
 interface LatencySummary {
@@ -183,10 +188,7 @@ async function measureContender(
   options: IngestBenchOptions,
   target: { producer: Producer; topics: TopicNames },
 ): Promise<{ run: ContenderRun; latency?: LatencySummary }> {
-  const contender = await CONTENDERS[name](
-    setup,
-    options.cpuProfileDir === undefined ? {} : { cpuProfileDir: options.cpuProfileDir },
-  );
+  const contender = await CONTENDERS[name](setup, options.ariane);
   const start = process.hrtime.bigint();
   let run: ContenderRun;
   let latency: LatencySummary | undefined;

@@ -145,18 +145,30 @@ export function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   }
 }
 
+export interface ArianeOptions {
+  readonly cpuProfileDir?: string;
+  /** V8 old-space cap for the child (`--max-old-space-size`), to see RSS against throughput. */
+  readonly heapMb?: number;
+  /**
+   * A compiled entry point (`tsc -p tsconfig.build.json`) run by plain node instead of
+   * `ingest/src/main.ts` through tsx, whose loader thread costs some 35 MB of RSS.
+   */
+  readonly entry?: string;
+}
+
 /**
  * Ariane's ingest as it runs in production: `ingest/src/main.ts` in a child process of its own
  * (through tsx, as `npm run ingest` does), configured by env only. Ready when /readyz says so.
  */
 export async function startAriane(
   setup: ContenderSetup,
-  options: { cpuProfileDir?: string; env?: Record<string, string> } = {},
+  options: ArianeOptions = {},
 ): Promise<Contender> {
   const port = await freePort();
-  const args = ['--import', 'tsx'];
+  const args = options.entry === undefined ? ['--import', 'tsx'] : [];
+  if (options.heapMb) args.push(`--max-old-space-size=${options.heapMb}`);
   if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
-  const child = spawn(process.execPath, [...args, 'ingest/src/main.ts'], {
+  const child = spawn(process.execPath, [...args, options.entry ?? 'ingest/src/main.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -166,7 +178,6 @@ export async function startAriane(
       INGEST_OPS_HOST: '127.0.0.1',
       INGEST_OPS_PORT: String(port),
       LOG_LEVEL: 'warn',
-      ...options.env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -195,7 +206,7 @@ export async function startAriane(
 
 export const CONTENDERS: Record<
   ContenderName,
-  (setup: ContenderSetup, options: { cpuProfileDir?: string }) => Promise<Contender>
+  (setup: ContenderSetup, options: ArianeOptions) => Promise<Contender>
 > = {
   ariane: startAriane,
   helper: startHelper,

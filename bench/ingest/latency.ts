@@ -108,7 +108,7 @@ export async function measureLatency(
           pending.delete(hit._id as string);
         }
       }
-      await sleep(20);
+      await sleep(100);
     }
   })();
   const started = Date.now();
