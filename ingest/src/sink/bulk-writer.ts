@@ -33,6 +33,13 @@ export interface BatchSink {
   write(docs: readonly BulkDocument[]): Promise<BulkItemResult[]>;
 }
 
+/**
+ * An index write block (`index.blocks.write`, 403; `read_only_allow_delete` is a 429) is an
+ * operator's or the disk watermark's doing and is lifted later: the document is fine, so it is
+ * retried rather than dead-lettered.
+ */
+const BLOCKED = 'cluster_block_exception';
+
 function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 408 || status >= 500;
 }
@@ -59,7 +66,7 @@ export function elasticsearchBatchSink(es: Client, requestTimeoutMs: number): Ba
         if (status < 300) return { status: 'ok' };
         if (status === 409 && 'create' in item) return { status: 'ok' };
         const error = result.error?.type ?? `status_${status}`;
-        return isRetryableStatus(status)
+        return isRetryableStatus(status) || error === BLOCKED
           ? { status: 'retryable', error }
           : { status: 'rejected', error };
       });
