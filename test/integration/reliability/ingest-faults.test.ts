@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { FIXTURE_START_MS, shiftedFixture } from '../../helpers/ingest.js';
+import { IngestTestStack } from '../../helpers/ingest-stack.js';
+import { waitFor } from '../../helpers/wait.js';
+
+// Faults that do not disturb the shared servers: the ingest process killed with SIGKILL, and
+// a disk-full style block on the day's index. Each scenario asserts that every produced event is
+// indexed exactly once (by _id count and by a per-event marker) and that no offset was
+// committed ahead of Elasticsearch.
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** `count` distinct service log lines an hour old, each carrying `<label>-<i>` in its message. */
+function markedLines(label: string, from: number, count: number): string[] {
+  const base = shiftedFixture('service-ecs', Date.now() - 3_600_000 - FIXTURE_START_MS);
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({ ...base, message: `${label}-${from + i}` }),
+  );
+}
+
+async function produceBatch(stack: IngestTestStack, lines: readonly string[]): Promise<void> {
+  const producer = await stack.kafka.producer();
+  for (let start = 0; start < lines.length; start += 200)
+    await producer.send({
+      topic: stack.topics.services,
+      acks: -1,
+      messages: lines.slice(start, start + 200).map((value) => ({ value })),
+    });
+}
+
+async function indexedCount(stack: IngestTestStack): Promise<number> {
+  await stack.es.client.indices.refresh({ index: stack.eventsPattern, allow_no_indices: true });
+  const { count } = await stack.es.client.count({
+    index: stack.eventsPattern,
+    allow_no_indices: true,
+  });
+  return count;
+}
+
+/**
+ * Waits for `total` documents in the stack's indices, then checks that the markers
+ * `<label>-0` .. `<label>-<n-1>` are each indexed exactly once.
+ */
+async function assertEachMarkerOnce(stack: IngestTestStack, label: string, n: number, total = n) {
+  await stack.es.waitForCount(stack.eventsPattern, total, 60_000);
+  const result = await stack.es.client.search<{ message?: string }>({
+    index: stack.eventsPattern,
+    size: total + 10,
+    _source: ['message'],
+  });
+  const markers = result.hits.hits
+    .map((hit) => hit._source?.message ?? '')
+    .filter((message) => message.startsWith(`${label}-`));
+  assert.equal(markers.length, n);
+  assert.equal(new Set(markers).size, n, 'a marker was indexed twice');
+  for (let i = 0; i < n; i += 1) assert.ok(markers.includes(`${label}-${i}`), `${label}-${i}`);
+}
+
+/** Records of the input topics the group has committed. */
+async function committedRecords(stack: IngestTestStack): Promise<number> {
+  const admin = await stack.kafka.admin();
+  const [committed] = await admin.fetchOffsets({
+    groupId: stack.config.INGEST_GROUP_ID,
+    topics: [stack.topics.services],
+  });
+  return (committed?.partitions ?? []).reduce(
+    (sum, partition) => sum + Math.max(0, Number(partition.offset)),
+    0,
+  );
+}
+
+function startIngestProcess(stack: IngestTestStack): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ARIANE_INDEX_PREFIX: stack.config.ARIANE_INDEX_PREFIX,
+      ARIANE_TOPIC_PREFIX: stack.config.ARIANE_TOPIC_PREFIX,
+      INGEST_GROUP_ID: stack.config.INGEST_GROUP_ID,
+      INGEST_OPS_PORT: '0',
+      INGEST_OPS_HOST: '127.0.0.1',
+      INGEST_TOPIC_PARTITIONS: '3',
+      // Small bulks: a kill then lands between "indexed" and "committed" more often.
+      INGEST_BULK_MAX_DOCS: '25',
+      INGEST_RETRY_INITIAL_MS: '50',
+      INGEST_RETRY_MAX_MS: '1000',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.resume();
+  return child;
+}
+
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  await exited;
+}
+
+void describe('ingest killed with SIGKILL mid-stream', () => {
+  const stack = new IngestTestStack();
+  const children: ChildProcess[] = [];
+  before(async () => {
+    await stack.setUp();
+  });
+  after(async () => {
+    for (const child of children) await stopProcess(child, 'SIGKILL');
+    await stack.close();
+  });
+
+  void test('after a restart every event is indexed exactly once; no offset was ahead of Elasticsearch', async () => {
+    const n = 1_200;
+    const first = startIngestProcess(stack);
+    children.push(first);
+    await produceBatch(stack, markedLines('kill', 0, n));
+    await waitFor(
+      'the first documents',
+      async () => ((await indexedCount(stack)) > 0 ? true : undefined),
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
+    await stopProcess(first, 'SIGKILL');
+
+    const committed = await committedRecords(stack);
+    const indexed = await indexedCount(stack);
+    assert.ok(
+      committed <= indexed,
+      `committed ${committed} records but only ${indexed} are in Elasticsearch`,
+    );
+
+    const second = startIngestProcess(stack);
+    children.push(second);
+    await assertEachMarkerOnce(stack, 'kill', n);
+    await stack.waitUntilCaughtUp();
+    await stopProcess(second, 'SIGTERM');
+    assert.equal(second.exitCode, 0, 'a SIGTERM shutdown exits 0');
+  });
+});
+
+void describe("a disk-full style block on the day's index", () => {
+  const stack = new IngestTestStack();
+  before(async () => {
+    await stack.setUp();
+  });
+  after(async () => {
+    await stack.es.client.indices
+      .putSettings({
+        index: stack.eventsPattern,
+        settings: { 'index.blocks.read_only_allow_delete': null, 'index.blocks.write': null },
+      })
+      .catch(() => undefined);
+    await stack.close();
+  });
+
+  for (const block of ['index.blocks.read_only_allow_delete', 'index.blocks.write'] as const)
+    void test(`${block}: retried, never dead-lettered, committed only once written`, async () => {
+      const label = block.split('.').at(-1) ?? 'block';
+      const before = await indexedCount(stack);
+      const ingest = await stack.start();
+      try {
+        await produceBatch(stack, markedLines(label, 0, 50));
+        await stack.es.waitForCount(stack.eventsPattern, before + 50, 60_000);
+        await stack.waitUntilCaughtUp();
+
+        await stack.es.client.indices.putSettings({
+          index: stack.eventsPattern,
+          settings: { [block]: true },
+        });
+        const retriedBefore = (await ingest.metrics.retried.get()).values[0]?.value ?? 0;
+        await produceBatch(stack, markedLines(label, 50, 150));
+        await waitFor(
+          'bulk retries against the blocked index',
+          async () => {
+            const retried = (await ingest.metrics.retried.get()).values[0]?.value ?? 0;
+            return retried > retriedBefore ? true : undefined;
+          },
+          { timeoutMs: 60_000 },
+        );
+        assert.equal(await stack.lag(), 150, 'nothing committed while the index is blocked');
+        const deadLettered = await ingest.metrics.deadLettered.get();
+        assert.equal(
+          deadLettered.values.reduce((sum, value) => sum + value.value, 0),
+          0,
+          'nothing dead-lettered',
+        );
+
+        await stack.es.client.indices.putSettings({
+          index: stack.eventsPattern,
+          settings: { [block]: null },
+        });
+        await stack.waitUntilCaughtUp();
+        await assertEachMarkerOnce(stack, label, 200, before + 200);
+      } finally {
+        await stack.stop();
+      }
+    });
+});
