@@ -9,6 +9,7 @@ import { ConfigError, parseEnv } from '../core/src/config/parse-env.js';
 import { createKafka } from '../core/src/kafka/client.js';
 import { topicNames } from '../core/src/kafka/topics.js';
 import { IngestEnvSchema } from '../ingest/src/config.js';
+import { JobsEnvSchema } from '../jobs/src/config.js';
 import { QueryApiEnvSchema } from '../query-api/src/config.js';
 import { ensureStack, releaseStack, type EnsuredStack } from '../stack/src/stack.js';
 import { produceRecords } from '../bench/generator/kafka-target.js';
@@ -22,10 +23,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Dev-only secrets, used only when the caller did not set their own. */
 const DEV_JWT_SECRET = 'ariane-dev-only-jwt-secret-change-me-0000';
 const DEV_CURSOR_SECRET = 'ariane-dev-only-cursor-secret-change-me-00';
+const DEV_DENYLIST_KEY = 'ariane-dev-only-denylist-key-change-me-000';
 const DEMO_REQUESTS_PER_SECOND = Number(process.env.DEMO_RATE ?? 20);
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 25_000;
-const JOBS_OPS_PORT_DEFAULT = '9465';
 
 interface ServiceSpec {
   readonly name: string;
@@ -36,6 +37,7 @@ interface ServiceSpec {
 function serviceSpecs(env: NodeJS.ProcessEnv): ServiceSpec[] {
   const ingest = parseEnv(IngestEnvSchema, env);
   const api = parseEnv(QueryApiEnvSchema, env);
+  const jobs = parseEnv(JobsEnvSchema, env);
   return [
     {
       name: 'ingest',
@@ -50,7 +52,7 @@ function serviceSpecs(env: NodeJS.ProcessEnv): ServiceSpec[] {
     {
       name: 'jobs',
       entry: 'jobs/src/main.ts',
-      readyUrl: `http://127.0.0.1:${env.JOBS_OPS_PORT ?? JOBS_OPS_PORT_DEFAULT}/readyz`,
+      readyUrl: `http://127.0.0.1:${jobs.JOBS_OPS_PORT}/readyz`,
     },
   ];
 }
@@ -98,6 +100,7 @@ async function main(): Promise<number> {
     ...process.env,
     JWT_SECRET: process.env.JWT_SECRET ?? DEV_JWT_SECRET,
     CURSOR_SECRET: process.env.CURSOR_SECRET ?? DEV_CURSOR_SECRET,
+    ANONYMISATION_DENYLIST_KEY: process.env.ANONYMISATION_DENYLIST_KEY ?? DEV_DENYLIST_KEY,
   };
   let stack: EnsuredStack | undefined;
   const services: ServiceProcess[] = [];
