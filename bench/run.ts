@@ -6,6 +6,7 @@ import { createElasticsearchClient } from '../core/src/es/client.js';
 import { createKafka } from '../core/src/kafka/client.js';
 import type { ContenderName } from './ingest/contenders.js';
 import { runIngestBench } from './ingest/bench.js';
+import { deleteIndexPrefix } from './cleanup.js';
 import { preload } from './preload.js';
 import { runQueryBench } from './query/bench.js';
 import { runJobsBench } from './jobs/bench.js';
@@ -33,6 +34,8 @@ BENCHMARKS.md by hand, with the machine and its load average.
             every event of one client id
               --retention-events <n> (20000)  --events <n> (100000 session background)
               --anonymise-events <n> (100000)  --concurrency <n> (3)
+
+  cleanup   delete a kept data set: every index and the template under --prefix <p>
 
 Connection settings come from the usual env vars (ES_URL, KAFKA_BROKERS, ...). Every index and
 topic a run creates is under a fresh bench-<time>-... prefix and deleted at the end.
@@ -136,6 +139,12 @@ async function main(argv: string[]): Promise<number> {
           seed: values.seed ?? 'jobs',
         });
         console.log(JSON.stringify(summary));
+        return 0;
+      }
+      case 'cleanup': {
+        if (values.prefix === undefined) throw new Error('cleanup needs --prefix');
+        await deleteIndexPrefix(es, values.prefix);
+        console.log(`deleted every index and the template under ${values.prefix}-`);
         return 0;
       }
       default:
