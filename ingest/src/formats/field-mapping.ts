@@ -55,7 +55,6 @@ const DEFAULT_PATHS: FieldMapping = {
     'requestId',
     'mdc.requestId',
     'mdc.request_id',
-    'reqId',
   ],
   sessionId: [
     ...header('x-application-id'),

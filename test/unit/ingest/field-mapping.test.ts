@@ -24,8 +24,18 @@ void describe('field mapping', () => {
   });
 
   void test('the first path of a concept that holds a value wins', () => {
-    const fields = indexFields({ reqId: 'late', req: { headers: { 'x-request-id': 'early' } } });
+    const fields = indexFields({
+      requestId: 'late',
+      req: { headers: { 'x-request-id': 'early' } },
+    });
     assert.equal(firstValue(fields, DEFAULT_FIELD_MAPPING.requestId), 'early');
+  });
+
+  // pino-http's `reqId` is the server's own per-process counter, not the caller's X-Request-Id:
+  // reading it would join unrelated requests that happen to share a counter value.
+  void test("pino's reqId is never taken for the request id", () => {
+    const fields = indexFields({ reqId: 'req-1' });
+    assert.equal(firstValue(fields, DEFAULT_FIELD_MAPPING.requestId), undefined);
   });
 
   void test('huge records are indexed up to a bound', () => {
