@@ -16,8 +16,6 @@ import { createLogger } from '../core/src/observability/logger.js';
 import { importSavedObjects, waitForKibana } from '../dashboards/src/kibana-import.js';
 
 export const SetupEnvSchema = ConnectionEnvSchema.extend({
-  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
-  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
   KIBANA_URL: z.url().optional(),
   KIBANA_PASSWORD: z.string().min(8).optional(),
   /** The query API as users' browsers reach it; Kibana's links to the timeline page point there. */
@@ -39,7 +37,7 @@ export async function runSetup(config: SetupEnv): Promise<void> {
       topicNames(config.ARIANE_TOPIC_PREFIX),
       {
         partitions: config.KAFKA_TOPIC_PARTITIONS,
-        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+        replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
         retentionDays: config.RETENTION_DAYS,
       },
     );

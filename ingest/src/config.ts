@@ -10,7 +10,7 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
  */
 export const IngestEnvSchema = ConnectionEnvSchema.extend({
   INGEST_GROUP_ID: z.string().min(1).default('ariane-ingest'),
-  INGEST_OPS_HOST: z.string().min(1).default('0.0.0.0'),
+  INGEST_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   INGEST_OPS_PORT: int(0, 65535).default(9101),
   /** A record larger than this is dead-lettered (reason too_large) without being parsed. */
   INGEST_MAX_RECORD_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
@@ -45,8 +45,5 @@ export const IngestEnvSchema = ConnectionEnvSchema.extend({
   ANONYMISATION_DENYLIST_KEY: z.string().min(32, 'at least 32 characters').optional(),
   INGEST_DENYLIST_REFRESH_MS: int(1_000, 3_600_000).default(30_000),
   INGEST_SHUTDOWN_TIMEOUT_MS: int(1_000, 300_000).default(20_000),
-  /** Partitions and replication factor of topics ingest creates when they are missing. */
-  INGEST_TOPIC_PARTITIONS: int(1, 1_000).default(6),
-  INGEST_TOPIC_REPLICATION_FACTOR: int(1, 10).default(1),
 });
 export type IngestEnv = z.infer<typeof IngestEnvSchema>;

@@ -40,8 +40,8 @@ export interface Ingest {
 export async function prepareIngest(config: IngestEnv, deps: Pick<IngestDeps, 'kafka' | 'es'>) {
   const topics = topicNames(config.ARIANE_TOPIC_PREFIX);
   const created = await ensureTopics(deps.kafka, topics, {
-    partitions: config.INGEST_TOPIC_PARTITIONS,
-    replicationFactor: config.INGEST_TOPIC_REPLICATION_FACTOR,
+    partitions: config.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
     retentionDays: config.RETENTION_DAYS,
   });
   await installEventsTemplate(

@@ -13,7 +13,7 @@ const cronExpression = z
 
 /** The jobs service's environment. Times are milliseconds; schedules run in UTC. */
 export const JobsEnvSchema = ConnectionEnvSchema.extend({
-  JOBS_OPS_HOST: z.string().min(1).default('0.0.0.0'),
+  JOBS_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   JOBS_OPS_PORT: int(0, 65535).default(9102),
   RETENTION_CRON: cronExpression.default('17 * * * *'),
   RETENTION_DRY_RUN: envBoolean(false),

@@ -32,7 +32,7 @@ export class IngestTestStack {
       ARIANE_INDEX_PREFIX: this.prefix,
       ARIANE_TOPIC_PREFIX: this.prefix,
       INGEST_GROUP_ID: this.kafka.groupId('ingest'),
-      INGEST_TOPIC_PARTITIONS: '3',
+      KAFKA_TOPIC_PARTITIONS: '3',
       INGEST_RETRY_INITIAL_MS: '50',
       INGEST_RETRY_MAX_MS: '1000',
       ...env,

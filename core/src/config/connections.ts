@@ -44,6 +44,9 @@ export const ConnectionEnvSchema = z.object({
   ES_PASSWORD: z.string().min(1).optional(),
   ES_API_KEY: z.string().min(1).optional(),
   ES_CA_FILE: z.string().min(1).optional(),
+  /** Used only when Ariane creates its topics (setup, or ingest finding them missing). */
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  KAFKA_TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
   ARIANE_INDEX_PREFIX: namePrefix.default('ariane'),
   ARIANE_TOPIC_PREFIX: namePrefix.default('ariane'),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(10),
