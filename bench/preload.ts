@@ -29,6 +29,8 @@ export interface PreloadOptions {
   readonly poolDocs: number;
   readonly bulkDocs: number;
   readonly concurrency: number;
+  /** Stop queuing new documents after this long (what was queued is still written). */
+  readonly maxSeconds?: number;
   /** Generator settings beyond seed and start (fewer tenants or applications, say). */
   readonly generator?: Partial<GeneratorOptionsInput>;
   readonly onProgress?: (written: number) => void;
@@ -173,10 +175,11 @@ export async function preloadEvents(es: Client, options: PreloadOptions): Promis
     if (inFlight.size >= options.concurrency) await Promise.race(inFlight);
   };
   let queued = 0;
+  const deadline = Date.now() + (options.maxSeconds ?? Number.POSITIVE_INFINITY) * 1000;
   outer: for (let copy = 0; copy < pool.copies; copy += 1) {
     const shift = pool.shiftOf(copy);
     for (const doc of pool.docs) {
-      if (queued >= options.events) break outer;
+      if (queued >= options.events || (docsInBody === 0 && Date.now() > deadline)) break outer;
       const { index, line } = stampDoc(doc, copy, shift, names);
       indices.add(index);
       body += line;
@@ -197,7 +200,7 @@ export async function preloadEvents(es: Client, options: PreloadOptions): Promis
 export async function preload(
   es: Client,
   settings: Pick<PreloadOptions, 'indexPrefix' | 'seed' | 'events' | 'days' | 'concurrency'> &
-    Partial<Pick<PreloadOptions, 'nowMs' | 'poolDocs' | 'bulkDocs' | 'generator'>>,
+    Partial<Pick<PreloadOptions, 'nowMs' | 'poolDocs' | 'bulkDocs' | 'generator' | 'maxSeconds'>>,
 ): Promise<PreloadResult & { seconds: number }> {
   const started = Date.now();
   let lastReport = started;

@@ -25,11 +25,13 @@ BENCHMARKS.md by hand, with the machine and its load average.
   preload   stamp a data set into the daily indices (pool normalised by ingest's normaliser)
               --events <n> (200000)  --days <d> (10)  --prefix <p> (ARIANE_INDEX_PREFIX)
               --seed <s> (preload)  --concurrency <n> (3 bulks in flight)
+              --max-seconds <s> (stop loading then: the data set is what fitted)
   query     request and session timeline latency, query API process vs raw Elasticsearch,
             autocannon with a JWT
               --events <n> (1000000)  --days <d> (10)  --reuse <prefix> (data preloaded with
               the same --seed/--events/--days)  --keep  --connections 1,10
               --seconds <s> (20 per run)  --samples <n> (200 ids)  --concurrency <n> (3)
+              --max-seconds <s> (preload deadline)
   jobs      retention at 1x and 10x, anonymising a session spread over 10 days, anonymising
             every event of one client id
               --retention-events <n> (20000)  --events <n> (100000 session background)
@@ -110,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
           events: Number(values.events ?? 200_000),
           days: Number(values.days ?? 10),
           concurrency: Number(values.concurrency ?? 3),
+          ...(values['max-seconds'] !== undefined && { maxSeconds: Number(values['max-seconds']) }),
         });
         return result.failed > 0 ? 1 : 0;
       }
@@ -118,6 +121,9 @@ async function main(argv: string[]): Promise<number> {
         const summary = await runQueryBench(es, env, {
           ...(values.reuse !== undefined && { reusePrefix: values.reuse }),
           keep: values.keep ?? false,
+          ...(values['max-seconds'] !== undefined && {
+            preloadSeconds: Number(values['max-seconds']),
+          }),
           events: Number(values.events ?? 1_000_000),
           days: Number(values.days ?? 10),
           seed: values.seed ?? 'preload',

@@ -153,7 +153,7 @@ async function sessionRun(es: Client, options: JobsBenchOptions): Promise<Row> {
       bulkBody: body,
       querystring: { refresh: 'true' },
     });
-    const tenant = docs[0]?.tenant as string;
+    const tenant = docs.find((doc) => doc.tenant !== undefined)?.tenant as string;
     const { operation, seconds } = await anonymise(es, prefix, tenant, {
       type: 'session_id',
       value,

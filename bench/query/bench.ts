@@ -23,6 +23,8 @@ export interface QueryBenchOptions {
   /** Reuse a data set an earlier `preload` (same seed, events, days) left under this prefix. */
   readonly reusePrefix?: string;
   readonly keep: boolean;
+  /** Preload deadline: the data set is what fitted in it. */
+  readonly preloadSeconds?: number;
   readonly events: number;
   readonly days: number;
   readonly seed: string;
@@ -43,11 +45,17 @@ interface Sample {
 }
 
 /** Request and session ids of random copies of the pool, each with its tenant. */
-function sampleIds(pool: Pool, count: number, field: 'requestId' | 'sessionId'): Sample[] {
+function sampleIds(
+  pool: Pool,
+  stored: number,
+  count: number,
+  field: 'requestId' | 'sessionId',
+): Sample[] {
   const candidates = pool.docs.filter((doc) => doc[field] !== undefined && doc.tenant);
   const samples: Sample[] = [];
-  // The last copy may be partial: sample from the complete ones.
-  const copies = Math.max(1, pool.copies - 1);
+  // The last copy may be partial (or missing, when the preload stopped at its deadline): sample
+  // from the complete ones.
+  const copies = Math.max(1, Math.min(pool.copies - 1, Math.floor(stored / pool.docs.length)));
   for (let i = 0; i < count && candidates.length > 0; i += 1) {
     const doc = candidates[
       Math.floor(Math.random() * candidates.length)
@@ -157,7 +165,10 @@ export async function runQueryBench(
       poolDocs: Math.min(options.events, 20_000),
     });
   } else {
-    const result = await preload(es, preloadSettings);
+    const result = await preload(es, {
+      ...preloadSettings,
+      ...(options.preloadSeconds !== undefined && { maxSeconds: options.preloadSeconds }),
+    });
     pool = result.pool;
     loaded = result;
   }
@@ -165,8 +176,8 @@ export async function runQueryBench(
   const esHeaders = elasticsearchAuth(env);
   const api = await startQueryApi(prefix);
   try {
-    const requests = sampleIds(pool, options.samples, 'requestId');
-    const sessions = sampleIds(pool, options.samples, 'sessionId');
+    const requests = sampleIds(pool, stored, options.samples, 'requestId');
+    const sessions = sampleIds(pool, stored, options.samples, 'sessionId');
     const tenants = [...new Set([...requests, ...sessions].map((s) => s.tenant))];
     const token = await new SignJWT({ roles: ['support'], tenants })
       .setProtectedHeader({ alg: 'HS256' })
