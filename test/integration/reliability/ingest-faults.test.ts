@@ -83,7 +83,7 @@ function startIngestProcess(stack: IngestTestStack): ChildProcess {
       INGEST_GROUP_ID: stack.config.INGEST_GROUP_ID,
       INGEST_OPS_PORT: '0',
       INGEST_OPS_HOST: '127.0.0.1',
-      INGEST_TOPIC_PARTITIONS: '3',
+      KAFKA_TOPIC_PARTITIONS: '3',
       // Small bulks: a kill then lands between "indexed" and "committed" more often.
       INGEST_BULK_MAX_DOCS: '25',
       INGEST_RETRY_INITIAL_MS: '50',
