@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { Registry } from 'prom-client';
+import type { OperationStore } from '../../core/src/anonymisation/operations.js';
 import { parseEnv } from '../../core/src/config/parse-env.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
@@ -32,9 +33,14 @@ export function stubStore(overrides: Partial<EventStore> = {}): EventStore {
   };
 }
 
-export async function testApp(store: EventStore, config: QueryApiEnv = queryApiConfig()) {
+export async function testApp(
+  store: EventStore,
+  config: QueryApiEnv = queryApiConfig(),
+  operations?: OperationStore,
+) {
   return buildApp(config, {
     store,
+    ...(operations ? { operations } : {}),
     logger: createLogger('query-api-test', 'silent'),
     metrics: new Registry(),
   });

@@ -5,10 +5,8 @@ import {
   ensureOperationIndices,
 } from '../../../core/src/anonymisation/operations.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
-import { anonymisationRoutes } from '../../../query-api/src/routes/anonymisations/routes.js';
-import { operationRoutes } from '../../../query-api/src/routes/operations/routes.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
-import { authHeaders, stubStore, testApp } from '../../helpers/query-api.js';
+import { authHeaders, queryApiConfig, stubStore, testApp } from '../../helpers/query-api.js';
 
 describe('anonymisation and operations API', () => {
   const ctx = new EsTestContext();
@@ -23,10 +21,7 @@ describe('anonymisation and operations API', () => {
 
   before(async () => {
     await ensureOperationIndices(ctx.client, names);
-    app = await testApp(stubStore());
-    const operations = createOperationStore(ctx.client, names);
-    await app.register(anonymisationRoutes, { operations });
-    await app.register(operationRoutes, { operations });
+    app = await testApp(stubStore(), queryApiConfig(), createOperationStore(ctx.client, names));
   });
   after(async () => {
     await app.close();
