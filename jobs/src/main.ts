@@ -1,7 +1,8 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { ConfigError, parseEnv } from '../../core/src/config/parse-env.js';
+import { parseEnvOrExit } from '../../core/src/config/parse-env.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
 import { createKafka } from '../../core/src/kafka/client.js';
+import { exitOnShutdownSignals } from '../../core/src/lifecycle/shutdown.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import { createMetricsRegistry } from '../../core/src/observability/metrics.js';
 import { startOpsServer } from '../../core/src/observability/ops-server.js';
@@ -17,16 +18,7 @@ import { createJobMetrics } from './metrics.js';
  * and exit within JOBS_SHUTDOWN_TIMEOUT_MS.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseEnv(JobsEnvSchema, process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = parseEnvOrExit(JobsEnvSchema, process.env);
   const logger = createLogger('jobs', config.LOG_LEVEL);
   const registry = createMetricsRegistry('jobs');
   const kafka = createKafka(config, logger);
@@ -77,29 +69,11 @@ async function main(): Promise<void> {
     'jobs scheduled',
   );
 
-  let shuttingDown = false;
-  const shutdown = (signal: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
-      logger.error({ timeoutMs: config.JOBS_SHUTDOWN_TIMEOUT_MS }, 'shutdown deadline passed');
-      process.exit(1);
-    }, config.JOBS_SHUTDOWN_TIMEOUT_MS);
-    deadline.unref();
-    Promise.all(tasks.map(async (task) => task.stop()))
-      .then(() => Promise.all(running))
-      .then(() => Promise.all([ops.close(), es.close()]))
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  exitOnShutdownSignals(logger, config.JOBS_SHUTDOWN_TIMEOUT_MS, async () => {
+    await Promise.all(tasks.map(async (task) => task.stop()));
+    await Promise.all(running);
+    await Promise.all([ops.close(), es.close()]);
+  });
 }
 
 main().catch((error: unknown) => {
