@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import type { FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ArianeError } from '../../../core/src/errors.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { TenantIdSchema, mayReadTenant, type Principal, type Role } from '../auth/principal.js';
@@ -40,8 +41,7 @@ export const READ_ROLES: readonly Role[] = ['support', 'compliance', 'admin'];
  * checks X-Tenant-Id against the tenants its credentials grant. The conventions have no 403:
  * a caller who may not do something gets 401 with a code that says why.
  *
- * Use it as `app.addHook('onRequest', requireAccess({ roles: ['compliance'], tenant: true }))`
- * inside a route plugin.
+ * Route plugins use it through `securedScope`.
  */
 export function requireAccess(rule: AccessRule): onRequestAsyncHookHandler {
   return async function checkAccess(request: FastifyRequest, _reply: FastifyReply) {
@@ -63,6 +63,25 @@ export function requireAccess(rule: AccessRule): onRequestAsyncHookHandler {
     if (!mayReadTenant(principal, parsed.data)) throw new ArianeError('ARIANE_TENANT_FORBIDDEN');
     request.tenant = parsed.data;
   };
+}
+
+type ZodApp = Parameters<FastifyPluginCallbackZod>[0];
+
+/**
+ * Registers `routes` in an encapsulated scope where every request first passes `rule`. Routes a
+ * plugin registers on `app` itself, outside this scope (OPTIONS, the 501 answers), stay open.
+ */
+export function securedScope(
+  app: ZodApp,
+  rule: AccessRule,
+  routes: (secured: ZodApp) => void,
+): void {
+  void app.register((scope, _options, done) => {
+    const secured = scope.withTypeProvider<ZodTypeProvider>();
+    secured.addHook('onRequest', requireAccess(rule));
+    routes(secured);
+    done();
+  });
 }
 
 /** The tenant checked by `requireAccess`; every Elasticsearch query is scoped with it. */

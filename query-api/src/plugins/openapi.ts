@@ -45,7 +45,7 @@ type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
 
 /** Answers any route may give: malformed input, oversized headers or body, media type, crash. */
 const COMMON_ERRORS = [400, 413, 415, 500] as const;
-/** Answers of routes behind `requireAccess`, which read Elasticsearch. */
+/** Answers of routes behind `securedScope`, which read Elasticsearch. */
 const SECURED_ERRORS = [401, 503] as const;
 
 /**

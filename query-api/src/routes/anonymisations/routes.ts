@@ -1,10 +1,10 @@
-import type { FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AnonymisationRequestSchema,
   type OperationStore,
 } from '../../../../core/src/anonymisation/operations.js';
-import { principalOf, requireAccess, tenantOf } from '../../plugins/access.js';
+import { principalOf, securedScope, tenantOf } from '../../plugins/access.js';
 import { registerCommands } from '../commands.js';
 import { operationUri } from '../operations/routes.js';
 
@@ -27,9 +27,7 @@ export const anonymisationRoutes: FastifyPluginCallbackZod<AnonymisationRoutesOp
   done,
 ) => {
   registerCommands(app, URL, { POST: 'Request the irreversible anonymisation of a selector' });
-  app.register((scope, _scopeOptions, scopeDone) => {
-    const secured = scope.withTypeProvider<ZodTypeProvider>();
-    secured.addHook('onRequest', requireAccess({ roles: ['compliance', 'admin'], tenant: true }));
+  securedScope(app, { roles: ['compliance', 'admin'], tenant: true }, (secured) => {
     secured.post(
       URL,
       {
@@ -56,7 +54,6 @@ export const anonymisationRoutes: FastifyPluginCallbackZod<AnonymisationRoutesOp
           .send({ operationId: operation.operationId, uri });
       },
     );
-    scopeDone();
   });
   done();
 };

@@ -1,9 +1,9 @@
 import type { FastifyReply } from 'fastify';
-import type { FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { ArianeError } from '../../../../core/src/errors.js';
 import { signCursor, verifyCursor, type CursorState } from '../../pagination/cursor.js';
 import { assertWithinResultWindow } from '../../pagination/params.js';
-import { READ_ROLES, principalOf, requireAccess, tenantOf } from '../../plugins/access.js';
+import { READ_ROLES, principalOf, securedScope, tenantOf } from '../../plugins/access.js';
 import type { SearchResponse } from '../../store/event-store.js';
 import type { QueryContext } from '../../context.js';
 import { registerCommands } from '../commands.js';
@@ -23,10 +23,7 @@ export const eventRoutes: FastifyPluginCallbackZod = (app, _options, done) => {
     GET: 'Search events by time, client, service, status, method, path, duration, user or text',
   });
 
-  app.register((scope, _scopeOptions, scopeDone) => {
-    const secured = scope.withTypeProvider<ZodTypeProvider>();
-    secured.addHook('onRequest', requireAccess({ roles: READ_ROLES, tenant: true }));
-
+  securedScope(app, { roles: READ_ROLES, tenant: true }, (secured) => {
     secured.get(
       URL,
       {
@@ -73,7 +70,6 @@ export const eventRoutes: FastifyPluginCallbackZod = (app, _options, done) => {
         return toPage(page, params.$offset, params.$limit);
       },
     );
-    scopeDone();
   });
   done();
 };

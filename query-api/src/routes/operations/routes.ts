@@ -1,4 +1,4 @@
-import type { FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   OperationSchema,
@@ -10,7 +10,7 @@ import {
   PaginationQuerySchema,
   assertWithinResultWindow,
 } from '../../pagination/params.js';
-import { requireAccess, tenantOf } from '../../plugins/access.js';
+import { securedScope, tenantOf } from '../../plugins/access.js';
 import { ErrorBodySchema } from '../../plugins/error-schema.js';
 import { registerCommands } from '../commands.js';
 
@@ -42,9 +42,7 @@ export const operationRoutes: FastifyPluginCallbackZod<OperationRoutesOptions> =
 ) => {
   registerCommands(app, URL, { GET: 'List anonymisation operations, newest first' });
   registerCommands(app, `${URL}/:operationId`, { GET: 'Follow one operation' });
-  app.register((scope, _scopeOptions, scopeDone) => {
-    const secured = scope.withTypeProvider<ZodTypeProvider>();
-    secured.addHook('onRequest', requireAccess({ roles: ['compliance', 'admin'], tenant: true }));
+  securedScope(app, { roles: ['compliance', 'admin'], tenant: true }, (secured) => {
     secured.get(
       `${URL}/:operationId`,
       {
@@ -86,7 +84,6 @@ export const operationRoutes: FastifyPluginCallbackZod<OperationRoutesOptions> =
         };
       },
     );
-    scopeDone();
   });
   done();
 };

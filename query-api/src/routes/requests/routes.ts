@@ -1,6 +1,6 @@
-import type { FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { ArianeError } from '../../../../core/src/errors.js';
-import { READ_ROLES, requireAccess, tenantOf } from '../../plugins/access.js';
+import { READ_ROLES, securedScope, tenantOf } from '../../plugins/access.js';
 import { ErrorBodySchema } from '../../plugins/error-schema.js';
 import { registerCommands } from '../commands.js';
 import { countInOtherTenants, fetchRequestEvents } from './fetch.js';
@@ -16,10 +16,7 @@ export const requestRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
     HEAD: 'Whether the request id is known in the tenant: 204 or 404',
   });
 
-  app.register((scope, _scopeOptions, scopeDone) => {
-    const secured = scope.withTypeProvider<ZodTypeProvider>();
-    secured.addHook('onRequest', requireAccess({ roles: READ_ROLES, tenant: true }));
-
+  securedScope(app, { roles: READ_ROLES, tenant: true }, (secured) => {
     secured.get(
       URL,
       {
@@ -69,7 +66,6 @@ export const requestRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
         return reply.code(204).send();
       },
     );
-    scopeDone();
   });
   done();
 };

@@ -1,8 +1,8 @@
-import type { FastifyPluginCallbackZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { TraceEvent } from '../../../../core/src/schemas/trace-event.js';
 import { ArianeError } from '../../../../core/src/errors.js';
 import { assertWithinResultWindow } from '../../pagination/params.js';
-import { READ_ROLES, requireAccess, tenantOf } from '../../plugins/access.js';
+import { READ_ROLES, securedScope, tenantOf } from '../../plugins/access.js';
 import { ErrorBodySchema } from '../../plugins/error-schema.js';
 import { registerCommands } from '../commands.js';
 import { fetchRequestEvents } from '../requests/fetch.js';
@@ -23,10 +23,7 @@ export const sessionRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
     HEAD: 'Whether the session is known in the tenant: 204 or 404',
   });
 
-  app.register((scope, _scopeOptions, scopeDone) => {
-    const secured = scope.withTypeProvider<ZodTypeProvider>();
-    secured.addHook('onRequest', requireAccess({ roles: READ_ROLES, tenant: true }));
-
+  securedScope(app, { roles: READ_ROLES, tenant: true }, (secured) => {
     secured.get(
       URL,
       {
@@ -101,7 +98,6 @@ export const sessionRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
         return reply.code(204).send();
       },
     );
-    scopeDone();
   });
   done();
 };
