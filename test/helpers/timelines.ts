@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
-import { indexNames } from '../../core/src/es/index-names.js';
+import {
+  createOperationStore,
+  ensureOperationIndices,
+} from '../../core/src/anonymisation/operations.js';
+import { indexNames, type IndexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
@@ -81,25 +85,33 @@ export interface RunningApi {
   readonly url: string;
   readonly token: string;
   readonly es: EsTestContext;
+  readonly prefix: string;
+  readonly names: IndexNames;
   close(): Promise<void>;
 }
 
-/** A real query API on a random port over real Elasticsearch holding `events`. */
+/**
+ * A real query API on a random port over real Elasticsearch holding `events`; with
+ * `operations`, it also serves anonymisation requests and operations from its audit indices.
+ */
 export async function startQueryApi(
   label: string,
   events: readonly TraceEvent[],
+  options: { operations?: boolean } = {},
 ): Promise<RunningApi> {
   const es = new EsTestContext();
   const prefix = es.prefix(label);
   const names = indexNames(prefix);
   await installEventsTemplate(es.client, names, prefix);
   await indexEvents(es.client, names, events);
+  if (options.operations === true) await ensureOperationIndices(es.client, names);
   const config = queryApiConfig({
     ARIANE_INDEX_PREFIX: prefix,
     ES_URL: process.env.ES_URL ?? 'http://127.0.0.1:9200',
   });
   const app = await buildApp(config, {
     store: createElasticsearchEventStore(es.client, 10_000),
+    ...(options.operations === true && { operations: createOperationStore(es.client, names) }),
     logger: createLogger('query-api-test', 'silent'),
     metrics: new Registry(),
     now: () => FIXTURE_NOW,
@@ -114,6 +126,8 @@ export async function startQueryApi(
       expiresIn: '30m',
     }),
     es,
+    prefix,
+    names,
     async close() {
       // The app closes the store, which closes the client; then delete the test's indices.
       await app.close().catch(() => undefined);
