@@ -3,7 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { FIXTURE_START_MS, shiftedFixture } from '../../helpers/ingest.js';
+import {
+  assertEachMarkerOnce,
+  assertNoOffsetAhead,
+  indexedCount,
+  markedLines,
+  produceBatch,
+} from '../../helpers/exactly-once.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -13,65 +19,6 @@ import { waitFor } from '../../helpers/wait.js';
 // committed ahead of Elasticsearch.
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** `count` distinct service log lines an hour old, each carrying `<label>-<i>` in its message. */
-function markedLines(label: string, from: number, count: number): string[] {
-  const base = shiftedFixture('service-ecs', Date.now() - 3_600_000 - FIXTURE_START_MS);
-  return Array.from({ length: count }, (_, i) =>
-    JSON.stringify({ ...base, message: `${label}-${from + i}` }),
-  );
-}
-
-async function produceBatch(stack: IngestTestStack, lines: readonly string[]): Promise<void> {
-  const producer = await stack.kafka.producer();
-  for (let start = 0; start < lines.length; start += 200)
-    await producer.send({
-      topic: stack.topics.services,
-      acks: -1,
-      messages: lines.slice(start, start + 200).map((value) => ({ value })),
-    });
-}
-
-async function indexedCount(stack: IngestTestStack): Promise<number> {
-  await stack.es.client.indices.refresh({ index: stack.eventsPattern, allow_no_indices: true });
-  const { count } = await stack.es.client.count({
-    index: stack.eventsPattern,
-    allow_no_indices: true,
-  });
-  return count;
-}
-
-/**
- * Waits for `total` documents in the stack's indices, then checks that the markers
- * `<label>-0` .. `<label>-<n-1>` are each indexed exactly once.
- */
-async function assertEachMarkerOnce(stack: IngestTestStack, label: string, n: number, total = n) {
-  await stack.es.waitForCount(stack.eventsPattern, total, 60_000);
-  const result = await stack.es.client.search<{ message?: string }>({
-    index: stack.eventsPattern,
-    size: total + 10,
-    _source: ['message'],
-  });
-  const markers = result.hits.hits
-    .map((hit) => hit._source?.message ?? '')
-    .filter((message) => message.startsWith(`${label}-`));
-  assert.equal(markers.length, n);
-  assert.equal(new Set(markers).size, n, 'a marker was indexed twice');
-  for (let i = 0; i < n; i += 1) assert.ok(markers.includes(`${label}-${i}`), `${label}-${i}`);
-}
-
-/** Records of the input topics the group has committed. */
-async function committedRecords(stack: IngestTestStack): Promise<number> {
-  const admin = await stack.kafka.admin();
-  const [committed] = await admin.fetchOffsets({
-    groupId: stack.config.INGEST_GROUP_ID,
-    topics: [stack.topics.services],
-  });
-  return (committed?.partitions ?? []).reduce(
-    (sum, partition) => sum + Math.max(0, Number(partition.offset)),
-    0,
-  );
-}
 
 function startIngestProcess(stack: IngestTestStack): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/src/main.ts'], {
@@ -126,12 +73,7 @@ void describe('ingest killed with SIGKILL mid-stream', () => {
     );
     await stopProcess(first, 'SIGKILL');
 
-    const committed = await committedRecords(stack);
-    const indexed = await indexedCount(stack);
-    assert.ok(
-      committed <= indexed,
-      `committed ${committed} records but only ${indexed} are in Elasticsearch`,
-    );
+    await assertNoOffsetAhead(stack, 'after the kill');
 
     const second = startIngestProcess(stack);
     children.push(second);
