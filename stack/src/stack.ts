@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { elasticsearchServer } from './elasticsearch.js';
 import { kafkaServer } from './kafka.js';
+import { isPortFree } from './port.js';
 import { stackLayout } from './layout.js';
 import { withLock } from './lock.js';
 import { SERVER_NAMES, type LocalServer, type ServerName } from './server.js';
@@ -115,6 +116,37 @@ export function down(
         await all[name].stop();
       }),
     );
+  });
+}
+
+/**
+ * For fault-injection tests: takes one of our servers down, gracefully (as `down` does) or with
+ * SIGKILL, and resolves once its process is gone. `up` starts it again on the same ports.
+ */
+export function interrupt(
+  config: StackConfig,
+  name: ServerName,
+  how: 'stop' | 'kill',
+): Promise<void> {
+  return locked(config, async () => {
+    const server = servers(config)[name];
+    const pid = server.runningPid();
+    if (pid === undefined) throw new Error(`${name}: no server of ours is running`);
+    console.log(`[stack] ${how === 'kill' ? 'killing' : 'stopping'} ${name} (pid ${pid})`);
+    if (how === 'stop') return server.stop();
+    process.kill(pid, 'SIGKILL');
+    // A killed JVM's leader thread turns zombie before its other threads have exited and
+    // released the sockets: the process is gone for us only once its ports are free.
+    const ports =
+      name === 'kafka'
+        ? [config.KAFKA_PORT, config.KAFKA_CONTROLLER_PORT]
+        : [config.ES_PORT, config.ES_TRANSPORT_PORT];
+    for (let i = 0; i < 300; i++) {
+      const free = await Promise.all(ports.map((port) => isPortFree(port)));
+      if (server.runningPid() === undefined && free.every(Boolean)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${name}: pid ${pid} still holds its ports 30 s after SIGKILL`);
   });
 }
 
