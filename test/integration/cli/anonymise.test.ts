@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import type { Operation } from '../../../core/src/anonymisation/operations.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import {
@@ -9,26 +7,13 @@ import {
   type AnonymisationDeps,
 } from '../../../jobs/src/anonymisation/run-operation.js';
 import { waitFor } from '../../helpers/wait.js';
+import { ariane } from '../../helpers/cli.js';
 import { startQueryApi, TIMELINE_FIXTURES, type RunningApi } from '../../helpers/timelines.js';
 
 /**
  * `ariane anonymise` and `ariane operations`, the real binary against a real query API that
  * queues operations in real Elasticsearch; the jobs' anonymisation run, in-process, executes them.
  */
-
-const run = promisify(execFile);
-
-async function ariane(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run('node', ['cli/bin/ariane.js', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 void describe('ariane anonymise and operations against the real API', () => {
   let api: RunningApi;

@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
+import { ariane } from '../../helpers/cli.js';
 import { startQueryApi, TIMELINE_FIXTURES, type RunningApi } from '../../helpers/timelines.js';
 
 /** The real `ariane` binary, as a child process, against a real query API over real Elasticsearch. */
-
-const run = promisify(execFile);
-
-async function ariane(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run('node', ['cli/bin/ariane.js', ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 void describe('ariane CLI against the real query API', () => {
   let api: RunningApi;
