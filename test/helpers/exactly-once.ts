@@ -29,10 +29,13 @@ export async function produceBatch(
 
 export async function indexedCount(stack: IngestTestStack): Promise<number> {
   await stack.es.client.indices.refresh({ index: stack.eventsPattern, allow_no_indices: true });
-  const { count } = await stack.es.client.count({
+  const { count, _shards: shards } = await stack.es.client.count({
     index: stack.eventsPattern,
     allow_no_indices: true,
   });
+  // A node still recovering answers for the shards it has started: a partial count is no count.
+  if (shards.failed > 0 || shards.successful < shards.total)
+    throw new Error(`count answered by ${shards.successful} of ${shards.total} shards`);
   return count;
 }
 
@@ -84,4 +87,30 @@ export async function assertNoOffsetAhead(stack: IngestTestStack, when: string):
     committed <= indexed,
     `${when}: committed ${committed} records but only ${indexed} are in Elasticsearch`,
   );
+}
+
+/**
+ * Checks {@link assertNoOffsetAhead} over and over in the background, until `stop()`, which
+ * resolves with the first violation seen (or undefined): "never ahead", not only at a few points.
+ */
+export function watchOffsets(stack: IngestTestStack): { stop(): Promise<string | undefined> } {
+  let running = true;
+  let violation: string | undefined;
+  const loop = (async () => {
+    while (running && violation === undefined) {
+      try {
+        await assertNoOffsetAhead(stack, 'while watching');
+      } catch (error) {
+        if (error instanceof assert.AssertionError) violation = error.message;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return violation;
+    },
+  };
 }

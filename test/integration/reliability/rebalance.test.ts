@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Ingest } from '../../../ingest/src/ingest.js';
 import {
@@ -6,6 +7,7 @@ import {
   indexedCount,
   markedLines,
   produceBatch,
+  watchOffsets,
 } from '../../helpers/exactly-once.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -36,26 +38,33 @@ void describe('two ingest instances rebalancing while traffic flows', () => {
   });
 
   void test('a member joining then one leaving mid-stream: each event indexed exactly once', async () => {
-    const first = await stack.start();
-    instances.push(first);
-    await produceBatch(stack, markedLines('rebalance', 0, BATCH));
-    await waitForIndexed(stack, 1);
+    const watch = watchOffsets(stack);
+    let violation: string | undefined;
+    try {
+      const first = await stack.start();
+      instances.push(first);
+      await produceBatch(stack, markedLines('rebalance', 0, BATCH));
+      await waitForIndexed(stack, 1);
 
-    // The second member joins while the second batch is being produced and consumed.
-    const producing = produceBatch(stack, markedLines('rebalance', BATCH, BATCH));
-    instances.push(await stack.start());
-    await producing;
-    await assertNoOffsetAhead(stack, 'after the second member joined');
-    await waitForIndexed(stack, BATCH + 1);
+      // The second member joins while the second batch is being produced and consumed.
+      const producing = produceBatch(stack, markedLines('rebalance', BATCH, BATCH));
+      instances.push(await stack.start());
+      await producing;
+      await assertNoOffsetAhead(stack, 'after the second member joined');
+      await waitForIndexed(stack, BATCH + 1);
 
-    // The first member leaves while the third batch is being produced and consumed.
-    const producingMore = produceBatch(stack, markedLines('rebalance', 2 * BATCH, BATCH));
-    await first.stop();
-    await assertNoOffsetAhead(stack, 'after the first member left');
-    await producingMore;
+      // The first member leaves while the third batch is being produced and consumed.
+      const producingMore = produceBatch(stack, markedLines('rebalance', 2 * BATCH, BATCH));
+      await first.stop();
+      await assertNoOffsetAhead(stack, 'after the first member left');
+      await producingMore;
 
-    await stack.waitUntilCaughtUp(120_000);
-    await assertNoOffsetAhead(stack, 'once caught up');
-    await assertEachMarkerOnce(stack, 'rebalance', 3 * BATCH);
+      await stack.waitUntilCaughtUp(120_000);
+      await assertNoOffsetAhead(stack, 'once caught up');
+      await assertEachMarkerOnce(stack, 'rebalance', 3 * BATCH);
+    } finally {
+      violation = await watch.stop();
+    }
+    assert.equal(violation, undefined, 'an offset was committed ahead of Elasticsearch');
   });
 });
