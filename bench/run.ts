@@ -34,8 +34,8 @@ BENCHMARKS.md by hand, with the machine and its load average.
               --max-seconds <s> (preload deadline)
   jobs      retention at 1x and 10x, anonymising a session spread over 10 days, anonymising
             every event of one client id
-              --retention-events <n> (20000)  --events <n> (100000 session background)
-              --anonymise-events <n> (100000)  --concurrency <n> (3)
+              --retention-events <n> (50000)  --events <n> (200000 session background)
+              --anonymise-events <n> (300000 stored, ~22% carry the client id)  --concurrency <n> (3)
 
   cleanup   delete a kept data set: every index and the template under --prefix <p>
 
@@ -138,9 +138,9 @@ async function main(argv: string[]): Promise<number> {
       case 'jobs': {
         console.log(`machine: ${machine()}`);
         const summary = await runJobsBench(es, {
-          retentionEvents: Number(values['retention-events'] ?? 20_000),
-          sessionBackground: Number(values.events ?? 100_000),
-          bulkEvents: Number(values['anonymise-events'] ?? 100_000),
+          retentionEvents: Number(values['retention-events'] ?? 50_000),
+          sessionBackground: Number(values.events ?? 200_000),
+          bulkEvents: Number(values['anonymise-events'] ?? 300_000),
           concurrency: Number(values.concurrency ?? 3),
           seed: values.seed ?? 'jobs',
         });

@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Client } from '@elastic/elasticsearch';
 import type { Consumer, Kafka } from 'kafkajs';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { topicNames } from '../../core/src/kafka/topics.js';
 import type { IndexableEvent } from '../../ingest/src/pipeline/normalised.js';
 import { normaliseForBench } from '../normalise.js';
-import { sleep } from '../stats.js';
+import { freePort, startServiceProcess } from '../service-process.js';
 
 /**
  * The ingest contenders. Each consumes `<prefix>.gateway` and `<prefix>.services` from the
@@ -29,8 +26,6 @@ export interface ContenderSetup {
 }
 
 export type ContenderName = 'ariane' | 'helper' | 'naive';
-
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function eventsOf(
   setup: ContenderSetup,
@@ -124,15 +119,6 @@ export async function startHelper(setup: ContenderSetup): Promise<Contender> {
   return { stop: () => consumer.disconnect() };
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
-
 /** Kilobytes of a /proc/<pid>/status field (VmHWM: peak resident set), 0 once it is gone. */
 export function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
@@ -168,10 +154,9 @@ export async function startAriane(
   const args = options.entry === undefined ? ['--import', 'tsx'] : [];
   if (options.heapMb) args.push(`--max-old-space-size=${options.heapMb}`);
   if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
-  const child = spawn(process.execPath, [...args, options.entry ?? 'ingest/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
+  const service = await startServiceProcess(
+    [...args, options.entry ?? 'ingest/src/main.ts'],
+    {
       ARIANE_TOPIC_PREFIX: setup.prefix,
       ARIANE_INDEX_PREFIX: setup.prefix,
       INGEST_GROUP_ID: `${setup.prefix}-ariane`,
@@ -179,29 +164,20 @@ export async function startAriane(
       INGEST_OPS_PORT: String(port),
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const pid = child.pid as number;
-  let peakKb = 0;
+    `http://127.0.0.1:${port}/readyz`,
+  );
+  let peakKb = procStatusKb(service.pid, 'VmHWM');
   const sampler = setInterval(() => {
-    peakKb = Math.max(peakKb, procStatusKb(pid, 'VmHWM'));
+    peakKb = Math.max(peakKb, procStatusKb(service.pid, 'VmHWM'));
   }, 500);
-  const stop = async () => {
-    peakKb = Math.max(peakKb, procStatusKb(pid, 'VmHWM'));
-    clearInterval(sampler);
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
+  return {
+    stop: async () => {
+      peakKb = Math.max(peakKb, procStatusKb(service.pid, 'VmHWM'));
+      clearInterval(sampler);
+      await service.stop();
+    },
+    peakRssBytes: () => peakKb * 1024,
   };
-  for (let ready = false; !ready;) {
-    if (child.exitCode !== null) throw new Error(`ingest exited with code ${child.exitCode}`);
-    ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (!ready) await sleep(100);
-  }
-  return { stop, peakRssBytes: () => peakKb * 1024 };
 }
 
 export const CONTENDERS: Record<

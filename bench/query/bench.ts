@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Client } from '@elastic/elasticsearch';
 import { SignJWT } from 'jose';
 import type { ConnectionEnv } from '../../core/src/config/connections.js';
@@ -14,10 +12,10 @@ import {
 import { sessionPageQuery } from '../../query-api/src/routes/sessions/query.js';
 import type { SearchRequest } from '../../query-api/src/store/event-store.js';
 import { deleteIndexPrefix } from '../cleanup.js';
-import { freePort } from '../ingest/contenders.js';
+import { freePort, startServiceProcess } from '../service-process.js';
 import { load, type Call, type LoadResult } from '../load.js';
 import { copySuffix, preload, buildPool, type Pool } from '../preload.js';
-import { round, sleep, table } from '../stats.js';
+import { round, table } from '../stats.js';
 
 export interface QueryBenchOptions {
   /** Reuse a data set an earlier `preload` (same seed, events, days) left under this prefix. */
@@ -35,7 +33,6 @@ export interface QueryBenchOptions {
   readonly samples: number;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const JWT_SECRET = randomBytes(32).toString('hex');
 const TARGET_REQUEST_P99_MS = 25;
 
@@ -99,10 +96,10 @@ function elasticsearchAuth(env: ConnectionEnv): Record<string, string> {
 /** The query API as deployed: `query-api/src/server.ts` in its own process, env-configured. */
 async function startQueryApi(prefix: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'query-api/src/server.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
+  const url = `http://127.0.0.1:${port}`;
+  const service = await startServiceProcess(
+    ['--import', 'tsx', 'query-api/src/server.ts'],
+    {
       ARIANE_INDEX_PREFIX: prefix,
       QUERY_API_HOST: '127.0.0.1',
       QUERY_API_PORT: String(port),
@@ -110,25 +107,9 @@ async function startQueryApi(prefix: string): Promise<{ url: string; stop(): Pro
       CURSOR_SECRET: JWT_SECRET,
       LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<unknown>((resolve) => child.once('exit', resolve));
-  const url = `http://127.0.0.1:${port}`;
-  for (let ready = false; !ready;) {
-    if (child.exitCode !== null) throw new Error(`query API exited with code ${child.exitCode}`);
-    ready = await fetch(`${url}/readyz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (!ready) await sleep(100);
-  }
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+    `${url}/readyz`,
+  );
+  return { url, stop: () => service.stop() };
 }
 
 /**
