@@ -10,6 +10,7 @@ import { deleteIndexPrefix } from './cleanup.js';
 import { preload } from './preload.js';
 import { runQueryBench } from './query/bench.js';
 import { runJobsBench } from './jobs/bench.js';
+import { DEFAULT_SOAK_RECORDS_PER_SECOND, runSoak } from './soak.js';
 
 const USAGE = `Usage: tsx bench/run.ts <benchmark> [options]     (npm run bench:<benchmark> -- [options])
 
@@ -36,6 +37,12 @@ BENCHMARKS.md by hand, with the machine and its load average.
             every event of one client id
               --retention-events <n> (50000)  --events <n> (200000 session background)
               --anonymise-events <n> (300000 stored, ~22% carry the client id)  --concurrency <n> (3)
+
+  soak      ingest, query API and jobs in their own processes for --minutes under steady traffic at
+            half the measured ingest maximum, with timeline queries, anonymisation requests and
+            jobs every minute or two; RSS, consumer lag, errors sampled every 10 s
+              --minutes <m> (20)  --rate <records/s> (${DEFAULT_SOAK_RECORDS_PER_SECOND})  --qps <n> (5)
+              --anonymise-every <minutes> (3)  --seed <s> (soak)
 
   cleanup   delete a kept data set: every index and the template under --prefix <p>
 
@@ -77,6 +84,10 @@ async function main(argv: string[]): Promise<number> {
       samples: { type: 'string' },
       'retention-events': { type: 'string' },
       'anonymise-events': { type: 'string' },
+      minutes: { type: 'string' },
+      rate: { type: 'string' },
+      qps: { type: 'string' },
+      'anonymise-every': { type: 'string' },
     },
   });
   const env = parseEnv(ConnectionEnvSchema, process.env);
@@ -143,6 +154,18 @@ async function main(argv: string[]): Promise<number> {
           bulkEvents: Number(values['anonymise-events'] ?? 300_000),
           concurrency: Number(values.concurrency ?? 3),
           seed: values.seed ?? 'jobs',
+        });
+        console.log(JSON.stringify(summary));
+        return 0;
+      }
+      case 'soak': {
+        console.log(`machine: ${machine()}`);
+        const summary = await runSoak(es, createKafka(env), {
+          minutes: Number(values.minutes ?? 20),
+          recordsPerSecond: Number(values.rate ?? DEFAULT_SOAK_RECORDS_PER_SECOND),
+          queriesPerSecond: Number(values.qps ?? 5),
+          anonymiseEveryMinutes: Number(values['anonymise-every'] ?? 3),
+          seed: values.seed ?? 'soak',
         });
         console.log(JSON.stringify(summary));
         return 0;

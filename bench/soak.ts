@@ -1,0 +1,528 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Client } from '@elastic/elasticsearch';
+import { SignJWT } from 'jose';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { indexNames } from '../core/src/es/index-names.js';
+import { installEventsTemplate } from '../core/src/es/setup.js';
+import { ensureTopics } from '../core/src/kafka/setup.js';
+import { topicNames, type TopicNames } from '../core/src/kafka/topics.js';
+import { deleteIndexPrefix, deleteTopicPrefix } from './cleanup.js';
+import { generateRecords, type TrafficRecord } from './generator/records.js';
+import type { SimulatedRequest } from './generator/traffic.js';
+import { procStatusKb } from './ingest/contenders.js';
+import { freePort, startServiceProcess, type ServiceProcess } from './service-process.js';
+import { percentile, round, sleep, table } from './stats.js';
+
+/**
+ * Half of the latest measured ingest maximum (BENCHMARKS.md, Ingest: 12,307 docs/s from 94,161
+ * records per 100,000 documents) expressed in Kafka records: 12,307 / 2 × 0.9416 ≈ 5,800.
+ */
+export const DEFAULT_SOAK_RECORDS_PER_SECOND = 5_800;
+
+export interface SoakOptions {
+  readonly minutes: number;
+  /** Kafka records produced per second, steadily, for the whole run. */
+  readonly recordsPerSecond: number;
+  /** Timeline queries per second through the query API. */
+  readonly queriesPerSecond: number;
+  /** One anonymisation request through the API every this many minutes. */
+  readonly anonymiseEveryMinutes: number;
+  readonly seed: string;
+}
+
+/** A process's resident set may grow by less than this per minute over the second half. */
+const RSS_SLOPE_LIMIT_MB_PER_MIN = 2;
+/**
+ * Lag is bounded when the second half does not accumulate a second of traffic per minute and
+ * the run ends less than ten seconds of traffic behind.
+ */
+const LAG_SLOPE_LIMIT_SECONDS_PER_MIN = 1;
+const LAG_END_LIMIT_SECONDS = 10;
+const SAMPLE_MS = 10_000;
+const TICK_MS = 100;
+/** Ids are queried once they are this old, so that ingest has had time to index them. */
+const QUERY_DELAY_MS = 30_000;
+const SECRET = randomBytes(32).toString('hex');
+const DENYLIST_KEY = randomBytes(32).toString('hex');
+const PROCESSES = ['ingest', 'query', 'jobs'] as const;
+type ProcessName = (typeof PROCESSES)[number];
+
+interface KnownRequest {
+  readonly producedMs: number;
+  readonly tenant: string;
+  readonly requestId: string | undefined;
+  readonly sessionId: string | undefined;
+}
+
+interface Sample {
+  readonly seconds: number;
+  readonly rssMb: Record<ProcessName, number>;
+  readonly lag: number;
+  readonly produced: number;
+  readonly indexed: number;
+  readonly deadLettered: number;
+  readonly queries: number;
+  readonly queryErrors: number;
+  readonly queryLatenciesMs: number[];
+  readonly jobRuns: number;
+  readonly jobFailures: number;
+}
+
+/** Sum of every series of a Prometheus metric in a text exposition, optionally label-filtered. */
+function metricSum(exposition: string, name: string, labelFilter = ''): number {
+  let sum = 0;
+  for (const line of exposition.split('\n')) {
+    if (!line.startsWith(name) || !line.includes(labelFilter)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+  }
+  return sum;
+}
+
+const scrape = (url: string) =>
+  fetch(url).then(
+    (response) => response.text(),
+    () => '',
+  );
+
+/** Records between the group's committed offsets and the high watermarks of both topics. */
+async function consumerLag(admin: Admin, groupId: string, topics: TopicNames): Promise<number> {
+  const watched = [topics.gateway, topics.services];
+  const committed = await admin.fetchOffsets({ groupId, topics: watched });
+  let lag = 0;
+  for (const topic of watched) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const done = committed.find((c) => c.topic === topic)?.partitions ?? [];
+    for (const end of ends) {
+      const offset = Number(done.find((p) => p.partition === end.partition)?.offset ?? -1);
+      lag += Number(end.high) - (offset < 0 ? Number(end.low) : offset);
+    }
+  }
+  return lag;
+}
+
+/** Least-squares slope of `y` per unit of `x`. */
+function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+/** The three services as deployed, each in its own process, all under the run's prefix. */
+async function startServices(
+  prefix: string,
+): Promise<Record<ProcessName, ServiceProcess & { url: string }>> {
+  const started: Partial<Record<ProcessName, ServiceProcess & { url: string }>> = {};
+  const common = {
+    ARIANE_TOPIC_PREFIX: prefix,
+    ARIANE_INDEX_PREFIX: prefix,
+    ANONYMISATION_DENYLIST_KEY: DENYLIST_KEY,
+    LOG_LEVEL: 'warn',
+  };
+  const start = async (
+    name: ProcessName,
+    entry: string,
+    env: (port: number) => Record<string, string>,
+  ) => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const service = await startServiceProcess(
+      ['--import', 'tsx', entry],
+      { ...common, ...env(port) },
+      `${url}/readyz`,
+    );
+    started[name] = { ...service, url };
+  };
+  try {
+    await start('ingest', 'ingest/src/main.ts', (port) => ({
+      INGEST_GROUP_ID: `${prefix}-ingest`,
+      INGEST_OPS_HOST: '127.0.0.1',
+      INGEST_OPS_PORT: String(port),
+    }));
+    await start('jobs', 'jobs/src/main.ts', (port) => ({
+      JOBS_OPS_HOST: '127.0.0.1',
+      JOBS_OPS_PORT: String(port),
+      ANONYMISATION_CRON: '* * * * *',
+      RETENTION_CRON: '*/2 * * * *',
+    }));
+    await start('query', 'query-api/src/server.ts', (port) => ({
+      QUERY_API_HOST: '127.0.0.1',
+      QUERY_API_PORT: String(port),
+      JWT_SECRET: SECRET,
+      CURSOR_SECRET: SECRET,
+    }));
+  } catch (error) {
+    await Promise.all(Object.values(started).map((service) => service.stop()));
+    throw error;
+  }
+  return started as Record<ProcessName, ServiceProcess & { url: string }>;
+}
+
+/**
+ * Generated traffic at a fixed record rate, one `sendBatch` per 100 ms tick; records are taken
+ * in generator order regardless of their due times, so the rate is the bench's, not the
+ * generator's. Requests enter `known` as their records are produced.
+ */
+async function produceSteadily(
+  producer: Producer,
+  topics: TopicNames,
+  options: SoakOptions,
+  known: KnownRequest[],
+  counters: { produced: number },
+  stop: AbortSignal,
+): Promise<void> {
+  const pendingRequests: SimulatedRequest[] = [];
+  const records = generateRecords(
+    { seed: options.seed, startMs: Date.now(), requestsPerSecond: 1_000 },
+    undefined,
+    (request) => pendingRequests.push(request),
+  );
+  const perTick = (options.recordsPerSecond * TICK_MS) / 1000;
+  const started = Date.now();
+  let due = 0;
+  for (let tick = 0; !stop.aborted; tick += 1) {
+    due += perTick;
+    const byTopic = new Map<string, Message[]>();
+    while (counters.produced < due) {
+      const record = records.next().value as TrafficRecord;
+      const topic = record.topic === 'gateway' ? topics.gateway : topics.services;
+      const messages = byTopic.get(topic) ?? [];
+      messages.push(
+        record.key === undefined
+          ? { value: record.value }
+          : { key: record.key, value: record.value },
+      );
+      byTopic.set(topic, messages);
+      counters.produced += 1;
+    }
+    await producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    const now = Date.now();
+    for (const request of pendingRequests.splice(0))
+      known.push({
+        producedMs: now,
+        tenant: request.tenant,
+        requestId: request.requestId,
+        sessionId: request.sessionId,
+      });
+    // Only the last few minutes of ids are ever queried.
+    if (known.length > 200_000) known.splice(0, known.length - 100_000);
+    await sleep(Math.max(0, started + (tick + 1) * TICK_MS - now));
+  }
+}
+
+/**
+ * The soak: Ariane's ingest, query API and jobs in their own processes under a fresh prefix;
+ * generated traffic at a fixed rate for `minutes`; meanwhile request and session timelines of
+ * ids produced at least 30 s earlier, one anonymisation request after a minute then every few
+ * minutes (run by the jobs' per-minute schedule), retention every two minutes. Every 10 s: RSS of each process,
+ * consumer lag (committed offsets against high watermarks), ingest's indexed and dead-lettered
+ * counters, query errors and latency, job runs and failures.
+ */
+export async function runSoak(
+  es: Client,
+  kafka: Kafka,
+  options: SoakOptions,
+): Promise<Record<string, unknown>> {
+  const prefix = `bench-${Date.now().toString(36)}-soak`;
+  const topics = topicNames(prefix);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const admin = kafka.admin();
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  let services: Record<ProcessName, ServiceProcess & { url: string }> | undefined;
+  const loadAverages: number[] = [];
+  try {
+    await admin.connect();
+    await producer.connect();
+    await ensureTopics(kafka, topics, { partitions: 6, replicationFactor: 1, retentionDays: 1 });
+    await installEventsTemplate(es, indexNames(prefix), prefix);
+    services = await startServices(prefix);
+    const running = services;
+    const pids = Object.fromEntries(PROCESSES.map((name) => [name, running[name].pid])) as Record<
+      ProcessName,
+      number
+    >;
+    const token = await new SignJWT({
+      roles: ['support', 'compliance'],
+      tenants: ['0', '1', '2', '3', '4'],
+    })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('soak')
+      .setIssuedAt()
+      .setExpirationTime('2h')
+      .sign(new TextEncoder().encode(SECRET));
+
+    const known: KnownRequest[] = [];
+    const counters = { produced: 0 };
+    const queries = { count: 0, errors: 0, notFound: 0, latencies: [] as number[] };
+    const anonymisations = {
+      requested: 0,
+      refused: 0,
+      operations: [] as { id: string; tenant: string }[],
+    };
+    const started = Date.now();
+    const endAt = started + options.minutes * 60_000;
+    const deadline = setTimeout(() => stop.abort(), endAt - started);
+
+    const api = (path: string, tenant: string, init: RequestInit = {}) =>
+      fetch(`${running.query.url}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'x-tenant-id': tenant,
+          ...(init.body !== undefined && { 'content-type': 'application/json' }),
+        },
+      });
+    const pickKnown = (field: 'requestId' | 'sessionId'): KnownRequest | undefined => {
+      const cutoff = Date.now() - QUERY_DELAY_MS;
+      let end = known.length;
+      while (end > 0 && (known[end - 1] as KnownRequest).producedMs > cutoff) end -= 1;
+      for (let attempt = 0; attempt < 20 && end > 0; attempt += 1) {
+        const candidate = known[Math.floor(Math.random() * end)] as KnownRequest;
+        if (candidate[field] !== undefined) return candidate;
+      }
+      return undefined;
+    };
+
+    const producing = produceSteadily(producer, topics, options, known, counters, stop.signal);
+    const querying = (async () => {
+      for (let i = 0; !stop.signal.aborted; i += 1) {
+        const next = Date.now() + 1000 / options.queriesPerSecond;
+        const field = i % 2 === 0 ? 'requestId' : 'sessionId';
+        const target = pickKnown(field);
+        if (target !== undefined) {
+          const path = `/trace/v1/${field === 'requestId' ? 'requests' : 'sessions'}/${encodeURIComponent(target[field] as string)}`;
+          const t0 = performance.now();
+          const status = await api(path, target.tenant).then(
+            async (response) => {
+              await response.arrayBuffer();
+              return response.status;
+            },
+            () => 0,
+          );
+          queries.latencies.push(performance.now() - t0);
+          queries.count += 1;
+          if (status === 404) queries.notFound += 1;
+          else if (status !== 200) queries.errors += 1;
+        }
+        await sleep(Math.max(0, next - Date.now()));
+      }
+    })();
+    const anonymising = (async () => {
+      for (let n = 1; !stop.signal.aborted; n += 1) {
+        const at = started + 60_000 + (n - 1) * options.anonymiseEveryMinutes * 60_000;
+        while (Date.now() < at && !stop.signal.aborted) await sleep(500);
+        const target = pickKnown('requestId');
+        if (stop.signal.aborted || target === undefined) continue;
+        const response = await api('/trace/v1/anonymisations', target.tenant, {
+          method: 'POST',
+          body: JSON.stringify({
+            selector: { type: 'request_id', value: target.requestId },
+            reason: `soak ticket SOAK-${n}`,
+          }),
+        }).catch(() => undefined);
+        anonymisations.requested += 1;
+        if (response?.status === 202) {
+          const body = (await response.json()) as { operationId: string };
+          anonymisations.operations.push({ id: body.operationId, tenant: target.tenant });
+        } else anonymisations.refused += 1;
+      }
+    })();
+
+    const samples: Sample[] = [];
+    const exitedEarly = new Set<ProcessName>();
+    while (!stop.signal.aborted) {
+      const sampleAt = started + (samples.length + 1) * SAMPLE_MS;
+      while (Date.now() < sampleAt && !stop.signal.aborted) await sleep(250);
+      const [ingestMetrics, jobsMetrics, lag] = await Promise.all([
+        scrape(`${running.ingest.url}/metrics`),
+        scrape(`${running.jobs.url}/metrics`),
+        consumerLag(admin, `${prefix}-ingest`, topics).catch(() => Number.NaN),
+      ]);
+      const rssMb = Object.fromEntries(
+        PROCESSES.map((name) => [name, round(procStatusKb(pids[name], 'VmRSS') / 1024, 1)]),
+      ) as Record<ProcessName, number>;
+      for (const name of PROCESSES) if (rssMb[name] === 0) exitedEarly.add(name);
+      loadAverages.push(os.loadavg()[0] as number);
+      samples.push({
+        seconds: round((Date.now() - started) / 1000),
+        rssMb,
+        lag,
+        produced: counters.produced,
+        indexed: metricSum(ingestMetrics, 'ariane_ingest_events_indexed_total'),
+        deadLettered: metricSum(ingestMetrics, 'ariane_ingest_records_dead_lettered_total'),
+        queries: queries.count,
+        queryErrors: queries.errors,
+        queryLatenciesMs: queries.latencies.splice(0),
+        jobRuns: metricSum(jobsMetrics, 'ariane_job_runs_total'),
+        jobFailures: metricSum(jobsMetrics, 'ariane_job_runs_total', 'outcome="failure"'),
+      });
+      const last = samples.at(-1) as Sample;
+      console.log(
+        `${last.seconds}s rss ingest/query/jobs ${rssMb.ingest}/${rssMb.query}/${rssMb.jobs} MB, lag ${lag}, produced ${last.produced}, indexed ${last.indexed}, dead-lettered ${last.deadLettered}, queries ${last.queries} (${last.queryErrors} errors, ${queries.notFound} not found), job runs ${last.jobRuns} (${last.jobFailures} failed)`,
+      );
+    }
+    clearTimeout(deadline);
+    await Promise.all([producing, querying, anonymising]);
+
+    // The operations requested: what the jobs made of them.
+    const statuses: Record<string, number> = {};
+    for (const { id, tenant } of anonymisations.operations) {
+      const status = await api(`/trace/v1/operations/${encodeURIComponent(id)}`, tenant).then(
+        async (response) =>
+          response.ok
+            ? ((await response.json()) as { status: string }).status
+            : `http ${response.status}`,
+        () => 'unreachable',
+      );
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+
+    const perMinute = new Map<number, Sample[]>();
+    for (const sample of samples) {
+      const minute = Math.min(options.minutes, Math.ceil(sample.seconds / 60));
+      perMinute.set(minute, [...(perMinute.get(minute) ?? []), sample]);
+    }
+    let previous: Sample | undefined;
+    const rows: unknown[][] = [];
+    for (const [minute, group] of perMinute) {
+      const last = group.at(-1) as Sample;
+      const before = previous ?? { seconds: 0, indexed: 0, queryErrors: 0, jobFailures: 0 };
+      const latencies = group.flatMap((s) => s.queryLatenciesMs);
+      rows.push([
+        minute,
+        last.rssMb.ingest,
+        last.rssMb.query,
+        last.rssMb.jobs,
+        Math.max(...group.map((s) => s.lag)),
+        round((last.indexed - before.indexed) / Math.max(1, last.seconds - before.seconds)),
+        round(percentile(latencies, 50)),
+        round(percentile(latencies, 99)),
+        last.queryErrors - before.queryErrors,
+        last.jobFailures - before.jobFailures,
+      ]);
+      previous = last;
+    }
+    const secondHalf = samples.filter((s) => s.seconds >= (options.minutes * 60) / 2);
+    const rss = Object.fromEntries(
+      PROCESSES.map((name) => {
+        const values = samples.map((s) => s.rssMb[name]);
+        return [
+          name,
+          {
+            startMb: values[0] ?? 0,
+            endMb: values.at(-1) ?? 0,
+            maxMb: Math.max(...values),
+            secondHalfSlopeMbPerMin: round(
+              slope(secondHalf.map((s) => [s.seconds / 60, s.rssMb[name]])),
+              2,
+            ),
+          },
+        ];
+      }),
+    ) as Record<
+      ProcessName,
+      { startMb: number; endMb: number; maxMb: number; secondHalfSlopeMbPerMin: number }
+    >;
+    const lags = samples.map((s) => s.lag);
+    const lagSlope = slope(secondHalf.map((s) => [s.seconds / 60, s.lag]));
+    const end = samples.at(-1) as Sample;
+    const allLatencies = samples.flatMap((s) => s.queryLatenciesMs);
+    const errors = {
+      query: end.queryErrors,
+      anonymisationRefused: anonymisations.refused,
+      anonymisationFailed: statuses.failed ?? 0,
+      jobFailures: end.jobFailures,
+      deadLettered: end.deadLettered,
+      processesExited: [...exitedEarly],
+    };
+    const verdict = {
+      memoryFlat: PROCESSES.every(
+        (name) => rss[name].secondHalfSlopeMbPerMin < RSS_SLOPE_LIMIT_MB_PER_MIN,
+      ),
+      lagBounded:
+        lags.every(Number.isFinite) &&
+        lagSlope < options.recordsPerSecond * LAG_SLOPE_LIMIT_SECONDS_PER_MIN &&
+        end.lag < options.recordsPerSecond * LAG_END_LIMIT_SECONDS,
+      noErrors:
+        errors.query +
+          errors.anonymisationRefused +
+          errors.anonymisationFailed +
+          errors.jobFailures +
+          errors.deadLettered ===
+          0 && exitedEarly.size === 0,
+    };
+    const elapsed = end.seconds || 1;
+    console.log(
+      `\n${options.minutes} min at ${options.recordsPerSecond} records/s (${round(end.produced / elapsed)} achieved), ${options.queriesPerSecond} queries/s; load average (1 min) ${round(Math.min(...loadAverages), 2)}–${round(Math.max(...loadAverages), 2)}`,
+    );
+    console.log(
+      table(
+        [
+          'minute',
+          'ingest RSS MB',
+          'query RSS MB',
+          'jobs RSS MB',
+          'max lag',
+          'indexed/s',
+          'query p50 ms',
+          'query p99 ms',
+          'query errors',
+          'job failures',
+        ],
+        rows,
+      ),
+    );
+    console.log(
+      `verdict: memory flat (second-half RSS slope < ${RSS_SLOPE_LIMIT_MB_PER_MIN} MB/min each): ${verdict.memoryFlat}; lag bounded (second-half slope < ${LAG_SLOPE_LIMIT_SECONDS_PER_MIN} s of traffic/min, end < ${LAG_END_LIMIT_SECONDS} s of traffic): ${verdict.lagBounded}; no errors: ${verdict.noErrors}`,
+    );
+    return {
+      benchmark: 'soak',
+      minutes: options.minutes,
+      recordsPerSecond: options.recordsPerSecond,
+      achievedRecordsPerSecond: round(end.produced / elapsed),
+      produced: end.produced,
+      indexed: end.indexed,
+      indexedPerSecond: round(end.indexed / elapsed),
+      loadAverage1m: {
+        min: round(Math.min(...loadAverages), 2),
+        max: round(Math.max(...loadAverages), 2),
+      },
+      rss,
+      lag: { max: Math.max(...lags), end: end.lag, secondHalfSlopePerMin: round(lagSlope) },
+      queries: {
+        count: end.queries,
+        notFound: queries.notFound,
+        p50Ms: round(percentile(allLatencies, 50)),
+        p99Ms: round(percentile(allLatencies, 99)),
+      },
+      jobs: { runs: end.jobRuns, failures: end.jobFailures },
+      anonymisations: { requested: anonymisations.requested, statuses },
+      errors,
+      verdict,
+    };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    stop.abort();
+    if (services) await Promise.all(Object.values(services).map((service) => service.stop()));
+    await producer.disconnect();
+    await admin.disconnect();
+    await deleteIndexPrefix(es, prefix);
+    await deleteTopicPrefix(kafka, prefix);
+  }
+}
