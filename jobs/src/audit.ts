@@ -8,7 +8,7 @@ import type { IndexNames } from '../../core/src/es/index-names.js';
  * `details` is typed per kind by its writer; the audit index does not index it.
  */
 export const AuditRecordSchema = z.object({
-  kind: z.enum(['retention', 'anonymisation', 'kafka_topics']),
+  kind: z.enum(['retention', 'anonymisation', 'auto_anonymisation', 'kafka_topics']),
   at: z.iso.datetime({ offset: true }),
   operationId: z.string().optional(),
   tenant: z.string().optional(),

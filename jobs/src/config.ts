@@ -23,8 +23,19 @@ export const JobsEnvSchema = ConnectionEnvSchema.extend({
   /** Keep an anonymised session's requests linkable under a fresh random session id. */
   ANONYMISATION_KEEP_SESSION_LINKAGE: envBoolean(false),
   KAFKA_TOPIC_POLICY: z.enum(TOPIC_POLICY_MODES).default('correct'),
-  /** A lease older than this is considered abandoned by a crashed instance. */
+  /** A lease not renewed for this long is considered abandoned by a crashed instance. */
   JOBS_LOCK_TTL_MS: int(60_000, 24 * 3_600_000).default(3_600_000),
   JOBS_SHUTDOWN_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
-});
+  /** Optional policy: anonymise every event older than this many days. Unset: off. */
+  AUTO_ANONYMISE_AFTER_DAYS: int(1, 3_650).optional(),
+  AUTO_ANONYMISE_CRON: cronExpression.default('43 * * * *'),
+}).refine(
+  (env) =>
+    env.AUTO_ANONYMISE_AFTER_DAYS === undefined ||
+    env.AUTO_ANONYMISE_AFTER_DAYS < env.RETENTION_DAYS,
+  {
+    path: ['AUTO_ANONYMISE_AFTER_DAYS'],
+    message: 'must be less than RETENTION_DAYS: retention deletes events before they get older',
+  },
+);
 export type JobsEnv = z.infer<typeof JobsEnvSchema>;

@@ -5,11 +5,12 @@ import { ensureOperationIndices } from '../../core/src/anonymisation/operations.
 import { indexNames } from '../../core/src/es/index-names.js';
 import type { Logger } from '../../core/src/observability/logger.js';
 import { topicNames } from '../../core/src/kafka/topics.js';
-import { runQueuedOperations } from './anonymisation/run-operation.js';
+import { runAutoAnonymisation } from './anonymisation/auto-anonymise.js';
+import { runQueuedOperations, type AnonymisationDeps } from './anonymisation/run-operation.js';
 import { writeAudit } from './audit.js';
 import type { JobsEnv } from './config.js';
 import { enforceTopicPolicy, type TopicPolicyReport } from './kafka/topic-policy.js';
-import { withLease } from './lock.js';
+import { LeaseLostError, withLease } from './lock.js';
 import type { JobMetrics } from './metrics.js';
 import { runRetention } from './retention/run-retention.js';
 
@@ -40,9 +41,17 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
   const names = indexNames(config.ARIANE_INDEX_PREFIX);
   const windowMs = config.RETENTION_DAYS * DAY_MS;
 
-  async function leased<T>(job: string, task: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * Runs `task` under the lease named `lease` (the job's own by default: jobs that rewrite the
+   * same events share one), counted under `job`. A lost lease ends the run as `aborted`.
+   */
+  async function leased<T>(
+    job: string,
+    task: (signal: AbortSignal) => Promise<T>,
+    lease = job,
+  ): Promise<T | undefined> {
     try {
-      const outcome = await withLease(es, names.locks, job, config.JOBS_LOCK_TTL_MS, task);
+      const outcome = await withLease(es, names.locks, lease, config.JOBS_LOCK_TTL_MS, task);
       metrics.runs.inc({ job, outcome: outcome.ran ? 'success' : 'skipped' });
       if (!outcome.ran) {
         logger.info({ job }, 'another instance holds the lease; run skipped');
@@ -51,6 +60,11 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
       metrics.lastSuccess.set({ job }, Date.now() / 1000);
       return outcome.value;
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        metrics.runs.inc({ job, outcome: 'aborted' });
+        logger.warn({ job }, 'lease lost during the run; stopped, the next run resumes');
+        return undefined;
+      }
       metrics.runs.inc({ job, outcome: 'failure' });
       logger.error({ err: error, job }, 'job run failed');
       throw error;
@@ -88,6 +102,20 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
     return report;
   }
 
+  const anonymisationDeps = (signal: AbortSignal): AnonymisationDeps => ({
+    es,
+    names,
+    logger: logger.child({ job: 'anonymisation' }),
+    metrics,
+    denyListKey: config.ANONYMISATION_DENYLIST_KEY,
+    // Clear data can arrive until the topics' worst-case age, which the topic policy
+    // bounds by the window; events older than the window are refused at ingest.
+    denyListTtlMs: 2 * windowMs,
+    keepSessionLinkage: config.ANONYMISATION_KEEP_SESSION_LINKAGE,
+    signal,
+  });
+  const autoAnonymiseAfterDays = config.AUTO_ANONYMISE_AFTER_DAYS;
+
   return {
     names,
     async prepare(): Promise<void> {
@@ -96,30 +124,26 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
     },
     checkTopics,
     retention: (now: Date) =>
-      leased('retention', async () => {
+      leased('retention', async (signal) => {
         await checkTopics(now);
         return runRetention(
-          { es, names, logger: logger.child({ job: 'retention' }), metrics },
+          { es, names, logger: logger.child({ job: 'retention' }), metrics, signal },
           { retentionDays: config.RETENTION_DAYS, dryRun: config.RETENTION_DRY_RUN },
           now,
         );
       }),
     anonymisation: (now: Date) =>
-      leased('anonymisation', () =>
-        runQueuedOperations(
-          {
-            es,
-            names,
-            logger: logger.child({ job: 'anonymisation' }),
-            metrics,
-            denyListKey: config.ANONYMISATION_DENYLIST_KEY,
-            // Clear data can arrive until the topics' worst-case age, which the topic policy
-            // bounds by the window; events older than the window are refused at ingest.
-            denyListTtlMs: 2 * windowMs,
-            keepSessionLinkage: config.ANONYMISATION_KEEP_SESSION_LINKAGE,
-          },
-          now,
-        ),
-      ),
+      leased('anonymisation', (signal) => runQueuedOperations(anonymisationDeps(signal), now)),
+    /** The optional policy; undefined when AUTO_ANONYMISE_AFTER_DAYS is unset. */
+    autoAnonymisation:
+      autoAnonymiseAfterDays === undefined
+        ? undefined
+        : (now: Date) =>
+            leased(
+              'auto_anonymisation',
+              (signal) =>
+                runAutoAnonymisation(anonymisationDeps(signal), autoAnonymiseAfterDays, now),
+              'anonymisation',
+            ),
   };
 }

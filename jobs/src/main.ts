@@ -57,6 +57,13 @@ async function main(): Promise<void> {
       name: 'anonymisation',
     }),
   ];
+  if (jobs.autoAnonymisation)
+    tasks.push(
+      cron.schedule(config.AUTO_ANONYMISE_CRON, track(jobs.autoAnonymisation), {
+        ...options,
+        name: 'auto-anonymisation',
+      }),
+    );
   const ops = await startOpsServer({
     host: config.JOBS_OPS_HOST,
     port: config.JOBS_OPS_PORT,
@@ -65,7 +72,12 @@ async function main(): Promise<void> {
     isReady: () => true,
   });
   logger.info(
-    { port: ops.port, retention: config.RETENTION_CRON, anonymisation: config.ANONYMISATION_CRON },
+    {
+      port: ops.port,
+      retention: config.RETENTION_CRON,
+      anonymisation: config.ANONYMISATION_CRON,
+      autoAnonymiseAfterDays: config.AUTO_ANONYMISE_AFTER_DAYS ?? 'off',
+    },
     'jobs scheduled',
   );
 

@@ -14,7 +14,7 @@ export function createJobMetrics(registry: Registry): JobMetrics {
   return {
     runs: new Counter({
       name: 'ariane_job_runs_total',
-      help: 'Job runs by job and outcome (success, failure, skipped when another instance held the lock)',
+      help: 'Job runs by job and outcome (success, failure, skipped when another instance held the lock, aborted when the lock was lost)',
       labelNames: ['job', 'outcome'],
       registers: [registry],
     }),

@@ -1,4 +1,35 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { IndexNames } from '../../core/src/es/index-names.js';
+import { createLogger } from '../../core/src/observability/logger.js';
 import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
+import type { AnonymisationDeps } from '../../jobs/src/anonymisation/run-operation.js';
+
+/** The deny-list key the jobs tests use. */
+export const TEST_DENYLIST_KEY = 'integration-deny-list-key-0123456789';
+
+/** Anonymisation collaborators for a test: silent logger, default erasure. */
+export function anonymisationTestDeps(es: Client, names: IndexNames): AnonymisationDeps {
+  return {
+    es,
+    names,
+    logger: createLogger('jobs-test', 'silent'),
+    denyListKey: TEST_DENYLIST_KEY,
+    denyListTtlMs: 20 * 86_400_000,
+    keepSessionLinkage: false,
+  };
+}
+
+/** Every document of `index` (up to 1000), `_id` included, oldest `@timestamp` first. */
+export async function sourcesOf(es: Client, index: string): Promise<Record<string, unknown>[]> {
+  await es.indices.refresh({ index });
+  const found = await es.search({
+    index,
+    size: 1000,
+    query: { match_all: {} },
+    sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
+  });
+  return found.hits.hits.map((hit) => ({ _id: hit._id, ...(hit._source as object) }));
+}
 
 /** Every personal value `personalEvent` holds, for "none of these remain" checks. */
 export const PERSONAL = [

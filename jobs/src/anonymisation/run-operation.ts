@@ -29,6 +29,8 @@ export interface AnonymisationDeps {
   readonly denyListTtlMs: number;
   readonly keepSessionLinkage: boolean;
   readonly erase?: EraseOptions;
+  /** Aborts when the job's lease is lost: the run stops between batches, the next one resumes. */
+  readonly signal?: AbortSignal;
   /** Test hook: called after each rewritten batch; throwing simulates a crash mid-run. */
   readonly afterBatch?: (operationId: string) => Promise<void>;
 }
@@ -109,9 +111,27 @@ async function readSelectorValue(
   return found.found ? found._source?.value : undefined;
 }
 
-interface PassCounts {
+export interface PassCounts {
   anonymised: number;
   deleted: number;
+}
+
+/** The random stand-ins of one run: correlation ids, and the new `_id` of each old `_id`. */
+export interface RunIds {
+  readonly freshIds: FreshIds;
+  readonly eventIds: FreshIds;
+}
+
+export const newRunIds = (): RunIds => ({ freshIds: new FreshIds(), eventIds: new FreshIds() });
+
+/** What to rewrite: the documents of `index` matching `query`, stamped with `operationId`. */
+export interface RewriteTarget {
+  readonly operationId: string;
+  readonly index: string;
+  readonly query: estypes.QueryDslQueryContainer;
+  readonly run: RunIds;
+  /** Called after each batch with what it changed, e.g. to save progress. */
+  readonly onBatch: (counts: PassCounts) => Promise<void> | void;
 }
 
 /**
@@ -122,28 +142,23 @@ interface PassCounts {
  * changed meanwhile) leaves the old one for the next pass; the stand-in `_id` of an old `_id` is
  * stable within the run, so the rewrite then overwrites instead of duplicating.
  */
-async function rewritePass(
-  deps: AnonymisationDeps,
-  operation: Operation,
-  index: string,
-  query: estypes.QueryDslQueryContainer,
-  run: { freshIds: FreshIds; eventIds: FreshIds },
-  onBatch: (counts: PassCounts) => Promise<void>,
-): Promise<void> {
+async function rewritePass(deps: AnonymisationDeps, target: RewriteTarget): Promise<void> {
   const { es } = deps;
+  const { operationId, index, query, run, onBatch } = target;
   const hits = scanWithPit(es, index, query, {
     pageSize: PAGE,
     source: true,
     seqNoPrimaryTerm: true,
   });
   for await (const page of hits) {
+    deps.signal?.throwIfAborted();
     const writes: (estypes.BulkOperationContainer | TraceEvent)[] = [];
     const deletions: { hit: (typeof page)[number]; rewritten: boolean }[] = [];
     for (const hit of page) {
       const parsed = TraceEventSchema.safeParse(hit._source);
       if (parsed.success) {
         const newId = run.eventIds.for(hit._id as string);
-        const doc = anonymiseEvent(parsed.data, operation.operationId, {
+        const doc = anonymiseEvent(parsed.data, operationId, {
           freshIds: run.freshIds,
           keepSessionLinkage: deps.keepSessionLinkage,
           newEventId: newId,
@@ -181,7 +196,25 @@ async function rewritePass(
       });
     }
     await onBatch({ anonymised, deleted });
-    await deps.afterBatch?.(operation.operationId);
+    await deps.afterBatch?.(operationId);
+  }
+}
+
+/**
+ * Rewrites every document of `index` matching `query`, pass after pass until none matches (a
+ * pass leaves documents that changed under it). Returns whether anything matched at all.
+ */
+export async function rewriteIndex(
+  deps: AnonymisationDeps,
+  target: RewriteTarget,
+): Promise<boolean> {
+  const { index, query } = target;
+  for (let pass = 1; ; pass += 1) {
+    await deps.es.indices.refresh({ index });
+    if ((await deps.es.count({ index, query })).count === 0) return pass > 1;
+    if (pass > MAX_PASSES)
+      throw new OperationFailure('ARIANE_ANONYMISATION_INCOMPLETE', `matches remain in ${index}`);
+    await rewritePass(deps, target);
   }
 }
 
@@ -246,18 +279,15 @@ export async function runOperation(
     };
     await saveOperation(es, names, operation);
     const touched = new Set(result.indicesTouched);
-    const run = { freshIds: new FreshIds(), eventIds: new FreshIds() };
+    const run = newRunIds();
     for (const index of indices) {
-      for (let pass = 1; ; pass += 1) {
-        await es.indices.refresh({ index });
-        if ((await es.count({ index, query })).count === 0) break;
-        if (pass > MAX_PASSES)
-          throw new OperationFailure(
-            'ARIANE_ANONYMISATION_INCOMPLETE',
-            `matches remain in ${index}`,
-          );
-        touched.add(index);
-        await rewritePass(deps, operation, index, query, run, async ({ anonymised, deleted }) => {
+      const matched = await rewriteIndex(deps, {
+        operationId: operation.operationId,
+        index,
+        query,
+        run,
+        onBatch: async ({ anonymised, deleted }) => {
+          touched.add(index);
           result.eventsAnonymised += anonymised;
           result.eventsDeleted += deleted;
           deps.metrics?.eventsAnonymised.inc(anonymised);
@@ -271,8 +301,9 @@ export async function runOperation(
             result,
           };
           await saveOperation(es, names, operation);
-        });
-      }
+        },
+      });
+      if (matched) touched.add(index);
     }
     result.indicesTouched = [...touched].sort();
     // The clear value is still needed in memory for verification, but no longer on disk.
@@ -306,6 +337,8 @@ export async function runOperation(
       result,
     };
   } catch (error) {
+    // Another instance holds the lease now and may be running this operation: leave it alone.
+    if (deps.signal?.aborted) throw error;
     const failure =
       error instanceof OperationFailure
         ? { code: error.code, message: error.message }
@@ -413,8 +446,10 @@ export async function runQueuedOperations(
   now: Date,
 ): Promise<Operation[]> {
   const finished: Operation[] = [];
-  for (const operation of await queuedOperations(deps.es, deps.names))
+  for (const operation of await queuedOperations(deps.es, deps.names)) {
+    deps.signal?.throwIfAborted();
     finished.push(await runOperation(deps, operation, now));
+  }
   await purgeOrphanRequests(deps.es, deps.names, deps.erase ?? DEFAULT_ERASE_OPTIONS);
   return finished;
 }

@@ -12,6 +12,8 @@ export interface RetentionDeps {
   readonly names: IndexNames;
   readonly logger: Logger;
   readonly metrics?: JobMetrics;
+  /** Aborts when the job's lease is lost: the run stops before its next index. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RetentionOptions {
@@ -129,6 +131,7 @@ export async function runRetention(
     errors: [],
   };
   for (const index of plan.deleteIndices) {
+    deps.signal?.throwIfAborted();
     try {
       if (!options.dryRun) await es.indices.delete({ index: index.name });
       report.deletedIndices.push({ index: index.name, docs: index.docs });
@@ -139,6 +142,7 @@ export async function runRetention(
     }
   }
   for (const index of plan.pruneIndices) {
+    deps.signal?.throwIfAborted();
     try {
       const docs = await pruneOlderThan(es, index, cutoff, options.dryRun);
       if (docs > 0) report.prunedDocuments.push({ index, docs });

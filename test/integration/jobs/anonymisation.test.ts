@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Client } from '@elastic/elasticsearch';
 import {
   ensureDenyListIndex,
   loadDenyList,
@@ -13,7 +12,6 @@ import {
 } from '../../../core/src/anonymisation/operations.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
-import { createLogger } from '../../../core/src/observability/logger.js';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import {
   runQueuedOperations,
@@ -21,9 +19,14 @@ import {
 } from '../../../jobs/src/anonymisation/run-operation.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
-import { PERSONAL, personalEvent } from '../../helpers/jobs.js';
+import {
+  anonymisationTestDeps,
+  PERSONAL,
+  personalEvent,
+  sourcesOf,
+  TEST_DENYLIST_KEY,
+} from '../../helpers/jobs.js';
 
-const KEY = 'integration-deny-list-key-0123456789';
 const DAY1 = '2024.03.10';
 const DAY2 = '2024.03.11';
 
@@ -45,25 +48,12 @@ function other(overrides: Partial<TraceEvent> = {}): TraceEvent {
   });
 }
 
-async function allSources(es: Client, index: string): Promise<Record<string, unknown>[]> {
-  await es.indices.refresh({ index });
-  const found = await es.search({ index, size: 1000, query: { match_all: {} } });
-  return found.hits.hits.map((hit) => ({ _id: hit._id, ...(hit._source as object) }));
-}
-
 describe('anonymisation job', () => {
   const ctx = new EsTestContext();
   const prefix = ctx.prefix('jobs-anon');
   const names = indexNames(prefix);
   const es = ctx.client;
-  const deps: AnonymisationDeps = {
-    es,
-    names,
-    logger: createLogger('jobs-test', 'silent'),
-    denyListKey: KEY,
-    denyListTtlMs: 20 * 86_400_000,
-    keepSessionLinkage: false,
-  };
+  const deps = anonymisationTestDeps(es, names);
   const untouched: Record<string, unknown>[] = [];
 
   before(async () => {
@@ -100,7 +90,7 @@ describe('anonymisation job', () => {
     });
     for (const day of [DAY1, DAY2])
       untouched.push(
-        ...(await allSources(es, names.eventsPrefix + day)).filter((d) =>
+        ...(await sourcesOf(es, names.eventsPrefix + day)).filter((d) =>
           String(d._id).startsWith('other'),
         ),
       );
@@ -140,7 +130,7 @@ describe('anonymisation job', () => {
   test('zero occurrences of the original values remain in the tenant’s events', async () => {
     for (const day of [DAY1, DAY2]) {
       const index = names.eventsPrefix + day;
-      const tenantA = (await allSources(es, index)).filter(
+      const tenantA = (await sourcesOf(es, index)).filter(
         (d) =>
           (d.organization as { id: string }).id === 'tenant-a' &&
           !String(d._id).startsWith('other'),
@@ -175,7 +165,7 @@ describe('anonymisation job', () => {
     const now: Record<string, unknown>[] = [];
     for (const day of [DAY1, DAY2])
       now.push(
-        ...(await allSources(es, names.eventsPrefix + day)).filter((d) =>
+        ...(await sourcesOf(es, names.eventsPrefix + day)).filter((d) =>
           String(d._id).startsWith('other'),
         ),
       );
@@ -208,7 +198,7 @@ describe('anonymisation job', () => {
       names.anonymisationRequests,
       names.denyList,
     ]) {
-      const text = JSON.stringify(await allSources(es, index));
+      const text = JSON.stringify(await sourcesOf(es, index));
       for (const value of PERSONAL) assert.ok(!text.includes(value), `${index} holds ${value}`);
       const hits = await es.count({
         index,
@@ -217,13 +207,13 @@ describe('anonymisation job', () => {
       assert.equal(hits.count, 0);
     }
     assert.equal(await deletedDocsOnDisk(es, names.anonymisationRequests), 0);
-    const audit = await allSources(es, names.audit);
+    const audit = await sourcesOf(es, names.audit);
     assert.equal(audit.length, 1);
     assert.equal((audit[0]?.details as { selectorType: string }).selectorType, 'user_id');
   });
 
   test('a late event for the selector matches the deny list', async () => {
-    const list = await loadDenyList(es, names, KEY);
+    const list = await loadDenyList(es, names, TEST_DENYLIST_KEY);
     assert.equal(list.match(personalEvent()), operation.operationId);
     assert.equal(list.match(personalEvent({ organization: { id: 'tenant-b' } })), undefined);
   });
