@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EventOutcomeSchema } from '../../../../core/src/schemas/trace-event.js';
 import { RequestIdSchema } from '../../plugins/request-id.js';
 
 export const RequestParamsSchema = z.object({
@@ -25,7 +26,7 @@ export const HopSchema = z.object({
   end: z.string(),
   durationMs: z.number(),
   status: z.number().int().nullable(),
-  outcome: z.enum(['success', 'failure', 'unknown']),
+  outcome: EventOutcomeSchema,
   rawTimestamps: z.array(z.string()).describe('Timestamps exactly as the sources wrote them'),
   eventIds: z.array(z.string()),
 });
@@ -61,7 +62,7 @@ export const TimelineSummarySchema = z.object({
   method: z.string().nullable(),
   path: z.string().nullable(),
   finalStatus: z.number().int().nullable(),
-  outcome: z.enum(['success', 'failure', 'unknown']),
+  outcome: EventOutcomeSchema,
   start: z.string().nullable(),
   end: z.string().nullable(),
   totalDurationMs: z.number().nullable(),
