@@ -67,6 +67,8 @@ interface Sample {
   readonly queryLatenciesMs: number[];
   readonly jobRuns: number;
   readonly jobFailures: number;
+  /** 1-minute load average of the machine, which other work shares. */
+  readonly load: number;
 }
 
 /** Sum of every series of a Prometheus metric in a text exposition, optionally label-filtered. */
@@ -357,7 +359,8 @@ export async function runSoak(
         PROCESSES.map((name) => [name, round(procStatusKb(pids[name], 'VmRSS') / 1024, 1)]),
       ) as Record<ProcessName, number>;
       for (const name of PROCESSES) if (rssMb[name] === 0) exitedEarly.add(name);
-      loadAverages.push(os.loadavg()[0] as number);
+      const load = os.loadavg()[0] as number;
+      loadAverages.push(load);
       samples.push({
         seconds: round((Date.now() - started) / 1000),
         rssMb,
@@ -370,6 +373,7 @@ export async function runSoak(
         queryLatenciesMs: queries.latencies.splice(0),
         jobRuns: metricSum(jobsMetrics, 'ariane_job_runs_total'),
         jobFailures: metricSum(jobsMetrics, 'ariane_job_runs_total', 'outcome="failure"'),
+        load: round(load, 1),
       });
       const last = samples.at(-1) as Sample;
       console.log(
@@ -414,6 +418,7 @@ export async function runSoak(
         round(percentile(latencies, 99)),
         last.queryErrors - before.queryErrors,
         last.jobFailures - before.jobFailures,
+        Math.max(...group.map((s) => s.load)),
       ]);
       previous = last;
     }
@@ -483,6 +488,7 @@ export async function runSoak(
           'query p99 ms',
           'query errors',
           'job failures',
+          'max load 1m',
         ],
         rows,
       ),
