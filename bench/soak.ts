@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import { SignJWT } from 'jose';
-import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { indexNames } from '../core/src/es/index-names.js';
 import { installEventsTemplate } from '../core/src/es/setup.js';
 import { ensureTopics } from '../core/src/kafka/setup.js';
 import { topicNames, type TopicNames } from '../core/src/kafka/topics.js';
 import { deleteIndexPrefix, deleteTopicPrefix } from './cleanup.js';
+import { topicMessagesOf } from './generator/kafka-target.js';
 import { generateRecords, type TrafficRecord } from './generator/records.js';
 import type { SimulatedRequest } from './generator/traffic.js';
 import { procStatusKb } from './ingest/contenders.js';
@@ -194,22 +195,11 @@ async function produceSteadily(
   let due = 0;
   for (let tick = 0; !stop.aborted; tick += 1) {
     due += perTick;
-    const byTopic = new Map<string, Message[]>();
-    while (counters.produced < due) {
-      const record = records.next().value as TrafficRecord;
-      const topic = record.topic === 'gateway' ? topics.gateway : topics.services;
-      const messages = byTopic.get(topic) ?? [];
-      messages.push(
-        record.key === undefined
-          ? { value: record.value }
-          : { key: record.key, value: record.value },
-      );
-      byTopic.set(topic, messages);
-      counters.produced += 1;
-    }
-    await producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    const batch: TrafficRecord[] = [];
+    while (counters.produced + batch.length < due)
+      batch.push(records.next().value as TrafficRecord);
+    counters.produced += batch.length;
+    await producer.sendBatch({ topicMessages: topicMessagesOf(batch, topics) });
     const now = Date.now();
     for (const request of pendingRequests.splice(0))
       known.push({

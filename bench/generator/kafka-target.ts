@@ -35,6 +35,23 @@ export function wallTimeOf(record: TrafficRecord, pacing: Pacing): number {
   return pacing.wallStartMs + (record.dueMs - pacing.startMs) / pacing.speedup;
 }
 
+/** One `sendBatch` payload: the records grouped by the Ariane topic each belongs on. */
+export function topicMessagesOf(
+  records: readonly TrafficRecord[],
+  topics: TopicNames,
+): { topic: string; messages: Message[] }[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const record of records) {
+    const topic = record.topic === 'gateway' ? topics.gateway : topics.services;
+    const messages = byTopic.get(topic) ?? [];
+    messages.push(
+      record.key === undefined ? { value: record.value } : { key: record.key, value: record.value },
+    );
+    byTopic.set(topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
 export async function produceRecords(
   producer: Producer,
   records: Iterable<TrafficRecord>,
@@ -52,31 +69,19 @@ export async function produceRecords(
       await sleep(Math.min(waitMs, 1_000));
       continue;
     }
-    const byTopic = new Map<string, Message[]>();
-    let batched = 0;
+    const batch: TrafficRecord[] = [];
     const wallNow = now();
     while (
       !next.done &&
-      batched < options.maxBatch &&
-      sent + batched < limit &&
+      batch.length < options.maxBatch &&
+      sent + batch.length < limit &&
       wallTimeOf(next.value, options.pacing) <= wallNow
     ) {
-      const record = next.value;
-      const topic = record.topic === 'gateway' ? options.topics.gateway : options.topics.services;
-      const messages = byTopic.get(topic) ?? [];
-      messages.push(
-        record.key === undefined
-          ? { value: record.value }
-          : { key: record.key, value: record.value },
-      );
-      byTopic.set(topic, messages);
-      batched += 1;
+      batch.push(next.value);
       next = iterator.next();
     }
-    await producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-    sent += batched;
+    await producer.sendBatch({ topicMessages: topicMessagesOf(batch, options.topics) });
+    sent += batch.length;
     options.onBatch?.(sent);
   }
   return sent;
