@@ -2,7 +2,13 @@ import type { estypes } from '@elastic/elasticsearch';
 import { dayOfEventsIndex, type IndexNames } from '../../../core/src/es/index-names.js';
 import { writeAudit } from '../audit.js';
 import { retentionCutoff } from '../retention/plan.js';
-import { deletedDocsOnDisk, DEFAULT_ERASE_OPTIONS, expungeDeletes } from './erase.js';
+import {
+  deletedDocsOnDisk,
+  DEFAULT_ERASE_OPTIONS,
+  ErasureIncompleteError,
+  expungeDeletes,
+} from './erase.js';
+import { liftStaleWriteBlocks, withWriteBlock } from './write-block.js';
 import { newRunIds, rewriteIndex, type AnonymisationDeps } from './run-operation.js';
 
 /**
@@ -86,6 +92,7 @@ export async function runAutoAnonymisation(
     indicesErased: [],
     failures: [],
   };
+  await liftStaleWriteBlocks(es, names.locks);
   const listed = await es.cat.indices({
     index: names.eventsPattern,
     format: 'json',
@@ -111,11 +118,19 @@ export async function runAutoAnonymisation(
   if (report.indicesErased.length === 0) return report;
 
   const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
-  await Promise.all(report.indicesErased.map((index) => expungeDeletes(es, index, erase)));
+  await Promise.all(
+    report.indicesErased.map((index) =>
+      withWriteBlock(es, names.locks, index, () => expungeDeletes(es, index, erase)).catch(
+        (error: unknown) => {
+          if (!(error instanceof ErasureIncompleteError)) throw error;
+          report.failures.push(`segments:${index}`);
+        },
+      ),
+    ),
+  );
   for (const index of report.indicesErased) {
     await es.indices.refresh({ index });
     if ((await es.count({ index, query })).count > 0) report.failures.push(`remaining:${index}`);
-    if ((await deletedDocsOnDisk(es, index)) > 0) report.failures.push(`segments:${index}`);
   }
   await writeAudit(es, names, {
     kind: 'auto_anonymisation',

@@ -8,6 +8,7 @@ import {
   OperationSchema,
   type Operation,
   type OperationResult,
+  type Verification,
 } from '../../../core/src/anonymisation/operations.js';
 import { SELECTOR_FIELDS, TENANT_FIELD } from '../../../core/src/anonymisation/selector.js';
 import { dayOfEventsIndex, type IndexNames } from '../../../core/src/es/index-names.js';
@@ -17,7 +18,8 @@ import { writeAudit } from '../audit.js';
 import { scanWithPit } from '../es/pit-scan.js';
 import type { JobMetrics } from '../metrics.js';
 import { DEFAULT_ERASE_OPTIONS, expungeDeletes, type EraseOptions } from './erase.js';
-import { verifyErased } from './verify.js';
+import { combineVerifications, verifyErased } from './verify.js';
+import { liftStaleWriteBlocks, withWriteBlock } from './write-block.js';
 
 export interface AnonymisationDeps {
   readonly es: Client;
@@ -35,7 +37,9 @@ export interface AnonymisationDeps {
   readonly afterBatch?: (operationId: string) => Promise<void>;
 }
 
-const PAGE = 500;
+const PAGE = 1_000;
+/** Progress is saved at most this often (a page can take well under a refresh interval). */
+const PROGRESS_SAVE_EVERY_MS = 2_000;
 const MAX_PASSES = 20;
 const DAY_MS = 86_400_000;
 
@@ -90,12 +94,21 @@ export async function indicesInRange(
     .sort();
 }
 
-async function saveOperation(es: Client, names: IndexNames, operation: Operation): Promise<void> {
+/**
+ * Saves the operation's state. Polling reads it with a realtime get, so progress saves need no
+ * refresh; state changes wait for one, so the listing shows them as soon as the call returns.
+ */
+async function saveOperation(
+  es: Client,
+  names: IndexNames,
+  operation: Operation,
+  visibility: 'listed' | 'polled' = 'listed',
+): Promise<void> {
   await es.index({
     index: names.operations,
     id: operation.operationId,
     document: OperationSchema.parse(operation),
-    refresh: 'wait_for',
+    refresh: visibility === 'listed' ? 'wait_for' : false,
   });
 }
 
@@ -267,8 +280,16 @@ export async function runOperation(
     });
     const query = matchQuery(operation, value);
     const indices = await indicesInRange(es, names, operation);
-    const remaining =
-      indices.length === 0 ? 0 : (await es.count({ index: indices.join(','), query })).count;
+    const count = async (q: estypes.QueryDslQueryContainer): Promise<number> =>
+      indices.length === 0 ? 0 : (await es.count({ index: indices.join(','), query: q })).count;
+    // Progress is saved every few seconds, so after a crash the events already rewritten are
+    // counted from the stamp they carry rather than from the last save.
+    if (operation.attempts > 1)
+      result.eventsAnonymised = Math.max(
+        result.eventsAnonymised,
+        await count({ term: { 'ariane.anonymisation_id': operation.operationId } }),
+      );
+    const remaining = await count(query);
     result.eventsMatched = result.eventsAnonymised + result.eventsDeleted + remaining;
     operation = {
       ...operation,
@@ -280,6 +301,7 @@ export async function runOperation(
     await saveOperation(es, names, operation);
     const touched = new Set(result.indicesTouched);
     const run = newRunIds();
+    let lastProgressSave = Date.now();
     for (const index of indices) {
       const matched = await rewriteIndex(deps, {
         operationId: operation.operationId,
@@ -300,7 +322,10 @@ export async function runOperation(
             progress: { done, total: result.eventsMatched },
             result,
           };
-          await saveOperation(es, names, operation);
+          if (Date.now() - lastProgressSave >= PROGRESS_SAVE_EVERY_MS) {
+            lastProgressSave = Date.now();
+            await saveOperation(es, names, operation, 'polled');
+          }
         },
       });
       if (matched) touched.add(index);
@@ -312,18 +337,22 @@ export async function runOperation(
       { ignore: [404] },
     );
     const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
-    await Promise.all(
-      [...result.indicesTouched, names.anonymisationRequests].map((index) =>
-        expungeDeletes(es, index, erase),
+    // Only the query API writes to the requests index, and only new documents: no block.
+    await expungeDeletes(es, names.anonymisationRequests, erase);
+    // Each erased index is verified before its write block is lifted: once ingest writes again,
+    // its overwrites leave deleted versions that have nothing to do with this operation.
+    const erased = await Promise.all(
+      result.indicesTouched.map((index) =>
+        withWriteBlock(es, names.locks, index, async () => {
+          await expungeDeletes(es, index, erase);
+          return verifyErased(es, index, value, operation, { segments: true });
+        }),
       ),
     );
-    result.verification = await verifyErased(
-      es,
-      indices,
-      value,
-      operation.operationId,
-      operation.tenant,
-    );
+    const untouched: Verification[] = [];
+    for (const index of indices.filter((name) => !touched.has(name)))
+      untouched.push(await verifyErased(es, index, value, operation, { segments: false }));
+    result.verification = combineVerifications([...erased, ...untouched]);
     if (!result.verification.passed)
       result.errors.push({
         code: 'ARIANE_ANONYMISATION_UNVERIFIED',
@@ -446,6 +475,7 @@ export async function runQueuedOperations(
   now: Date,
 ): Promise<Operation[]> {
   const finished: Operation[] = [];
+  await liftStaleWriteBlocks(deps.es, deps.names.locks);
   for (const operation of await queuedOperations(deps.es, deps.names)) {
     deps.signal?.throwIfAborted();
     finished.push(await runOperation(deps, operation, now));

@@ -26,77 +26,89 @@ const KEYWORD_FIELDS = [
 const IP_FIELDS = ['client.ip', 'network.forwarded_ip'] as const;
 
 /**
- * Proves that `value` is gone from `tenant`'s events in `indices`, before an operation may be
- * reported done. Per index:
+ * Proves that `value` is gone from `tenant`'s events in `index`, before an operation may be
+ * reported done:
  * - a term query on every identifier field (IP fields only when the value is an IP), and a phrase
  *   query over every field with `lenient`, find no live document;
  * - a terms aggregation with `min_doc_count: 0` and `include: [value]` returns no bucket: it reads
  *   the term dictionaries, which still list terms that only deleted documents hold;
  * - the `_source` of every document the operation rewrote does not contain the value (fields that
  *   are stored but not indexed, such as header blocks, are only visible there);
- * - no shard copy reports a deleted document.
+ * - with `segments`, no shard copy reports a deleted document. Only meaningful for an index the
+ *   operation erased, and only while its writes are still blocked: see `write-block.ts`.
  * Failures name the check, index and field, never the value.
  */
 export async function verifyErased(
   es: Client,
-  indices: readonly string[],
+  index: string,
   value: string,
-  operationId: string,
-  tenant: string,
+  operation: { readonly operationId: string; readonly tenant: string },
+  options: { readonly segments: boolean },
 ): Promise<Verification> {
+  const { operationId, tenant } = operation;
   const failures: string[] = [];
   let checks = 0;
   const ipFields = isIP(value) ? IP_FIELDS : [];
   const fields = [...KEYWORD_FIELDS, ...ipFields];
   // Bounded by non-alphanumerics, so a short value does not "occur" inside a random stand-in.
   const needle = new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(value)}(?![A-Za-z0-9])`, 'i');
-  for (const index of indices) {
-    const count = async (query: estypes.QueryDslQueryContainer) =>
-      (await es.count({ index, query })).count;
-    const inTenant = (query: estypes.QueryDslQueryContainer) => ({
-      bool: { filter: [{ term: { [TENANT_FIELD]: tenant } }, query] },
-    });
-    // Another tenant's live events may legitimately hold the same value: the term dictionary
-    // then lists it whatever this operation did, so the lookup only covers the other fields.
-    const heldElsewhere = new Set<string>();
-    for (const field of fields) {
-      checks += 1;
-      const term = { term: { [field]: value } };
-      if ((await count(inTenant(term))) > 0) failures.push(`term:${index}:${field}`);
-      else if ((await count(term)) > 0) heldElsewhere.add(field);
-    }
+  const count = async (query: estypes.QueryDslQueryContainer) =>
+    (await es.count({ index, query })).count;
+  const inTenant = (query: estypes.QueryDslQueryContainer) => ({
+    bool: { filter: [{ term: { [TENANT_FIELD]: tenant } }, query] },
+  });
+  // Another tenant's live events may legitimately hold the same value: the term dictionary
+  // then lists it whatever this operation did, so the lookup only covers the other fields.
+  const heldElsewhere = new Set<string>();
+  for (const field of fields) {
     checks += 1;
-    const anywhere = {
-      multi_match: { query: value, fields: ['*'], type: 'phrase' as const, lenient: true },
-    };
-    if ((await count(inTenant(anywhere))) > 0) failures.push(`search:${index}`);
+    const term = { term: { [field]: value } };
+    if ((await count(inTenant(term))) > 0) failures.push(`term:${index}:${field}`);
+    else if ((await count(term)) > 0) heldElsewhere.add(field);
+  }
+  checks += 1;
+  const anywhere = {
+    multi_match: { query: value, fields: ['*'], type: 'phrase' as const, lenient: true },
+  };
+  if ((await count(inTenant(anywhere))) > 0) failures.push(`search:${index}`);
 
-    const lookupFields = fields.filter((field) => !heldElsewhere.has(field));
-    checks += 1;
-    const lookup = await es.search({
-      index,
-      size: 0,
-      aggs: Object.fromEntries(
-        lookupFields.map((field, i) => [
-          `f${i}`,
-          { terms: { field, min_doc_count: 0, include: [value], size: 1 } },
-        ]),
-      ),
-    });
-    lookupFields.forEach((field, i) => {
-      const buckets =
-        (lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)?.buckets ?? [];
-      if (buckets.length > 0) failures.push(`terms:${index}:${field}`);
-    });
+  const lookupFields = fields.filter((field) => !heldElsewhere.has(field));
+  checks += 1;
+  const lookup = await es.search({
+    index,
+    size: 0,
+    aggs: Object.fromEntries(
+      lookupFields.map((field, i) => [
+        `f${i}`,
+        { terms: { field, min_doc_count: 0, include: [value], size: 1 } },
+      ]),
+    ),
+  });
+  lookupFields.forEach((field, i) => {
+    const buckets =
+      (lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)?.buckets ?? [];
+    if (buckets.length > 0) failures.push(`terms:${index}:${field}`);
+  });
 
-    checks += 1;
-    const rewritten = { term: { 'ariane.anonymisation_id': operationId } };
-    for await (const hits of scanWithPit(es, index, rewritten, { pageSize: 500, source: true }))
-      if (hits.some((hit) => needle.test(JSON.stringify(hit._source))))
-        failures.push(`source:${index}`);
+  checks += 1;
+  const rewritten = { term: { 'ariane.anonymisation_id': operationId } };
+  for await (const hits of scanWithPit(es, index, rewritten, { pageSize: 500, source: true }))
+    if (hits.some((hit) => needle.test(JSON.stringify(hit._source))))
+      failures.push(`source:${index}`);
 
+  if (options.segments) {
     checks += 1;
     if ((await deletedDocsOnDisk(es, index)) > 0) failures.push(`segments:${index}`);
   }
   return { passed: failures.length === 0, checks, failures: [...new Set(failures)] };
+}
+
+/** One verification out of several indices' own. */
+export function combineVerifications(parts: readonly Verification[]): Verification {
+  const failures = parts.flatMap((part) => part.failures);
+  return {
+    passed: failures.length === 0,
+    checks: parts.reduce((sum, part) => sum + part.checks, 0),
+    failures,
+  };
 }

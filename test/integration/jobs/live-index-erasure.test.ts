@@ -1,0 +1,165 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errors } from '@elastic/elasticsearch';
+import { ensureDenyListIndex } from '../../../core/src/anonymisation/deny-list-store.js';
+import {
+  ensureOperationIndices,
+  queueAnonymisation,
+} from '../../../core/src/anonymisation/operations.js';
+import { indexNames } from '../../../core/src/es/index-names.js';
+import { installEventsTemplate } from '../../../core/src/es/setup.js';
+import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
+import { runQueuedOperations } from '../../../jobs/src/anonymisation/run-operation.js';
+import {
+  liftStaleWriteBlocks,
+  withWriteBlock,
+} from '../../../jobs/src/anonymisation/write-block.js';
+import { EsTestContext } from '../../helpers/elasticsearch.js';
+import { anonymisationTestDeps, personalEvent, sourcesOf } from '../../helpers/jobs.js';
+
+const DAY = '2024.03.10';
+
+/**
+ * What ingest does to a live index: overwrite the same documents again and again (duplicate
+ * lines carry the same `_id`), retrying whatever a write block refuses until it is stored.
+ */
+class OverwritingWriter {
+  written = 0;
+  blockedAttempts = 0;
+  private stopped = false;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    private readonly es: EsTestContext['client'],
+    private readonly index: string,
+  ) {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    for (let round = 0; !this.stopped; round += 1) {
+      const doc = personalEvent({
+        '@timestamp': '2024-03-10T12:00:00.000Z',
+        http: { request: { id: 'req-unrelated', method: 'GET' } },
+        user: { id: 'user-unrelated' },
+        client: { ip: '192.0.2.99' },
+        message: `round ${round}`,
+      });
+      try {
+        await this.es.index({ index: this.index, id: `dup-${round % 5}`, document: doc });
+        this.written += 1;
+      } catch (error) {
+        const blocked =
+          error instanceof errors.ResponseError &&
+          JSON.stringify(error.body).includes('cluster_block_exception');
+        if (!blocked) throw error;
+        this.blockedAttempts += 1;
+        round -= 1;
+      }
+      await sleep(20);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+}
+
+async function writeBlockSetting(
+  es: EsTestContext['client'],
+  index: string,
+): Promise<string | undefined> {
+  const settings = await es.indices.getSettings({
+    index,
+    name: 'index.blocks.write',
+    flat_settings: true,
+  });
+  return settings[index]?.settings?.['index.blocks.write'] as string | undefined;
+}
+
+describe('anonymisation of an index ingest keeps writing to', () => {
+  const ctx = new EsTestContext();
+  const prefix = ctx.prefix('jobs-live');
+  const names = indexNames(prefix);
+  const index = names.eventsPrefix + DAY;
+  const es = ctx.client;
+  const deps = anonymisationTestDeps(es, names);
+
+  before(async () => {
+    await installEventsTemplate(es, names, prefix);
+    await ensureOperationIndices(es, names);
+    await ensureDenyListIndex(es, names);
+    await es.bulk({
+      refresh: true,
+      operations: [0, 1, 2].flatMap((i) => [
+        { index: { _index: index, _id: `target-${i}` } },
+        personalEvent({ '@timestamp': `2024-03-10T10:00:0${i}.000Z` }),
+      ]),
+    });
+  });
+  after(() => ctx.close());
+
+  test('ends done with no deleted document left, while overwrites keep arriving', async () => {
+    const writer = new OverwritingWriter(es, index);
+    let writtenBefore = 0;
+    try {
+      await sleep(500);
+      writtenBefore = writer.written;
+      await queueAnonymisation(es, names, {
+        tenant: 'tenant-a',
+        requestedBy: 'officer-1',
+        request: { selector: { type: 'user_id', value: 'user-8812' }, reason: 'DPO ticket 90' },
+      });
+      const [done] = await runQueuedOperations(deps, new Date());
+      assert.equal(done?.status, 'done', JSON.stringify(done?.result));
+      assert.equal(done?.result?.eventsAnonymised, 3);
+      assert.equal(done?.result?.verification?.passed, true);
+      await sleep(500);
+    } finally {
+      await writer.stop();
+    }
+    assert.ok(writtenBefore > 0, 'the writer was writing before the operation');
+    assert.ok(writer.blockedAttempts > 0, 'the erasure held a write block');
+    assert.ok(writer.written > writtenBefore, 'writes went on once the block was lifted');
+    assert.equal(await writeBlockSetting(es, index), undefined);
+    assert.deepEqual(await liftStaleWriteBlocks(es, names.locks), []);
+    const users = (await sourcesOf(es, index)).map(
+      (d) => (d.user as { id?: string } | undefined)?.id,
+    );
+    assert.ok(!users.includes('user-8812'));
+    assert.equal(users.filter((id) => id === 'user-unrelated').length, 5);
+  });
+
+  test('a block left by a crashed erasure is lifted by the next run', async () => {
+    let wakeTheOwner = (): void => undefined;
+    const ownerHangs = new Promise<void>((resolve) => (wakeTheOwner = resolve));
+    // The owner hangs inside the block as a killed process would, past the next run's start.
+    const crashed = withWriteBlock(es, names.locks, index, () => ownerHangs);
+    await waitFor(async () => (await writeBlockSetting(es, index)) === 'true');
+    const lifted = await liftStaleWriteBlocks(es, names.locks);
+    assert.deepEqual(lifted, [index]);
+    assert.equal(await writeBlockSetting(es, index), undefined);
+    wakeTheOwner();
+    await crashed;
+    // The late finally of the "dead" owner finds its record gone and leaves things alone.
+    assert.equal(await writeBlockSetting(es, index), undefined);
+  });
+
+  test('a write block set by an operator stays after an erasure', async () => {
+    await es.indices.putSettings({ index, settings: { 'index.blocks.write': true } });
+    await withWriteBlock(es, names.locks, index, () => deletedDocsOnDisk(es, index));
+    assert.equal(await writeBlockSetting(es, index), 'true');
+    assert.deepEqual(await liftStaleWriteBlocks(es, names.locks), []);
+    await es.indices.putSettings({ index, settings: { 'index.blocks.write': null } });
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    if (await condition()) return;
+    await sleep(50);
+  }
+  throw new Error('condition not met in 5 s');
+}
