@@ -82,8 +82,10 @@ void describe('query API conventions (inject, no Elasticsearch)', () => {
     assert.equal(body.hops.length, 3);
     assert.equal(body.summary.finalStatus, 200);
     assert.ok(searches.length >= 2);
+    type Scoped = { bool: { filter: unknown[] } };
     for (const search of searches)
-      assert.deepEqual((search.query as { bool: { filter: unknown[] } }).bool.filter[0], {
+      // Hits are scoped in `query`, or in `post_filter` by the search that also counts others.
+      assert.deepEqual(((search.post_filter ?? search.query) as Scoped).bool.filter[0], {
         term: { 'organization.id': 'tenant-a' },
       });
   });

@@ -21,39 +21,41 @@ export interface TimelineQueryContext {
 /**
  * Query 1: the Axway transactions and correlation ids carried by the request's own events.
  * Collapsing on `transaction.id` returns one hit per transaction, so thousands of events of a
- * single transaction still cost one small page.
+ * single transaction still cost one small page; each hit's sort value gives its day.
+ *
+ * With `countElsewhere`, the same search also counts the request id's events in other tenants
+ * (one pass over the terms instead of a second request). The tenant boundary then moves from
+ * `query` to `post_filter`, which scopes every returned hit just the same, and all that is seen
+ * of other tenants is the document count of the `elsewhere` aggregation.
  */
 export function transactionsOfRequestQuery(
   context: TimelineQueryContext,
   requestIds: readonly string[],
+  countElsewhere = false,
 ): SearchRequest {
+  const lookup: estypes.QueryDslQueryContainer = { terms: { 'http.request.id': [...requestIds] } };
   return {
     index: context.index,
     ignore_unavailable: true,
     allow_no_indices: true,
-    request_cache: true,
     preference: context.tenant,
     size: MAX_TRANSACTIONS_PER_REQUEST,
     track_total_hits: false,
     _source: ['transaction.id', 'ariane.correlation_ids', 'http.request.id'],
-    query: scopeToTenant(context.tenant, { terms: { 'http.request.id': [...requestIds] } }),
+    ...(countElsewhere
+      ? {
+          query: lookup,
+          post_filter: scopeToTenant(context.tenant, undefined),
+          aggs: { [ELSEWHERE]: { filter: outsideTenant(context.tenant, { match_all: {} }) } },
+        }
+      : { query: scopeToTenant(context.tenant, lookup) }),
     collapse: { field: 'transaction.id' },
     sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
   };
 }
 
-/** Whether the request id also appears outside the caller's tenant: sent only as a count. */
-export function requestIdElsewhereQuery(
-  context: TimelineQueryContext,
-  requestId: string,
-): CountRequest {
-  return {
-    index: context.index,
-    ignore_unavailable: true,
-    allow_no_indices: true,
-    query: outsideTenant(context.tenant, { term: { 'http.request.id': requestId } }),
-  };
-}
+/** Name of query 1's aggregation counting the request id's events in other tenants. */
+export const ELSEWHERE = 'elsewhere';
 
 /**
  * Query 2: every event of the request — its own, and those joined through the Axway

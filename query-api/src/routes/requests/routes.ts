@@ -3,7 +3,7 @@ import { ArianeError } from '../../../../core/src/errors.js';
 import { READ_ROLES, securedScope, tenantOf } from '../../plugins/access.js';
 import { ErrorBodySchema } from '../../plugins/error-schema.js';
 import { registerCommands } from '../commands.js';
-import { countInOtherTenants, fetchRequestEvents } from './fetch.js';
+import { fetchRequestEvents } from './fetch.js';
 import { requestExistsQuery } from './query.js';
 import { RequestParamsSchema, RequestTimelineSchema } from './schema.js';
 import { buildRequestTimeline } from './timeline.js';
@@ -38,17 +38,18 @@ export const requestRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
         const tenant = tenantOf(request);
         const context = { index: names.eventsPattern, tenant };
         const { requestId } = request.params;
-        const [fetched, otherTenantMatches] = await Promise.all([
-          fetchRequestEvents(store, context, [requestId], maxTimelineEvents),
-          countInOtherTenants(store, context, requestId),
-        ]);
+        const fetched = await fetchRequestEvents(store, context, [requestId], {
+          names,
+          maxEvents: maxTimelineEvents,
+          countElsewhere: true,
+        });
         if (!fetched.found)
           throw new ArianeError('ARIANE_NOT_FOUND', 'No event carries this request id');
         const timeline = buildRequestTimeline(fetched.events, {
           requestId,
           tenant,
           totalEvents: fetched.total,
-          otherTenantMatches,
+          otherTenantMatches: fetched.elsewhere,
           clockSkewToleranceMs,
         });
         return reply.code(timeline.truncated ? 206 : 200).send(timeline);

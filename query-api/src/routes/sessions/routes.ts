@@ -61,8 +61,11 @@ export const sessionRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
         });
         const fetched =
           requestIds.length === 0
-            ? { events: [], total: 0, found: false }
-            : await fetchRequestEvents(store, context, requestIds, maxTimelineEvents);
+            ? { events: [], total: 0 }
+            : await fetchRequestEvents(store, context, requestIds, {
+                names,
+                maxEvents: maxTimelineEvents,
+              });
         const groups = groupEventsByRequest(fetched.events, requestIds);
         const truncated = fetched.total > fetched.events.length;
         const results = requestIds.map((requestId) => {
