@@ -6,7 +6,8 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 /**
  * Ingest's environment. Sizes are bytes, times milliseconds. Memory in flight is bounded by
  * INGEST_FETCH_MAX_BYTES (what one fetch may bring) plus, per concurrently processed partition,
- * one bulk of at most INGEST_BULK_MAX_BYTES of source records and their documents.
+ * the documents of two bulks of at most INGEST_BULK_MAX_BYTES of source records each: the one
+ * being written and the next, normalised meanwhile.
  */
 export const IngestEnvSchema = ConnectionEnvSchema.extend({
   INGEST_GROUP_ID: z.string().min(1).default('ariane-ingest'),

@@ -48,7 +48,7 @@ export function createIngestMetrics(registry: Registry) {
     }),
     batchSeconds: new Histogram({
       name: 'ariane_ingest_batch_duration_seconds',
-      help: 'Time to normalise, index, dead-letter and commit one bulk of records',
+      help: 'Time to index, dead-letter and commit one bulk of records, from its write to its commit',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),

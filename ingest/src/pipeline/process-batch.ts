@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DenyList } from '../../../core/src/anonymisation/deny-list.js';
 import type { IndexNames } from '../../../core/src/es/index-names.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
@@ -38,13 +39,34 @@ export interface PipelineDeps {
   readonly random: () => number;
 }
 
+/** Consecutive records of a batch, written to Elasticsearch in one `_bulk`. */
+interface RecordSlice {
+  readonly records: readonly SourceRecord[];
+  /** Bytes of the records' values. */
+  readonly bytes: number;
+}
+
+/** A slice normalised and ready to write. */
+interface PreparedBulk extends RecordSlice {
+  readonly nowMs: number;
+  readonly docs: readonly BulkDocument[];
+  /** The record each document came from, by position in `docs`. */
+  readonly owners: readonly SourceRecord[];
+  /** Records that failed validation, dead-lettered with the bulk's store rejects. */
+  readonly invalid: readonly DeadLetterRecord[];
+}
+
 /**
  * Delivers one partition batch: records are cut into bulks by count and bytes; each bulk is
- * normalised, written to Elasticsearch, its rejects dead-lettered, and only then its last offset
- * committed. Transient store failures are retried with exponential backoff and full jitter for
- * as long as it takes, heartbeating meanwhile: the batch does not return, so the consumer
- * fetches nothing more for this partition and memory stays bounded. Resolves early, without
- * committing, when the batch stops being active (shutdown, rebalance).
+ * written to Elasticsearch, its rejects dead-lettered, and only then its last offset committed.
+ * The next bulk is normalised while the previous one is being written, so the CPU work overlaps
+ * the wait on Elasticsearch; still only one bulk is written at a time and offsets are committed
+ * in order, and at most two bulks' documents are held (the one in flight and the next).
+ *
+ * Transient store failures are retried with exponential backoff and full jitter for as long as
+ * it takes, heartbeating meanwhile: the batch does not return, so the consumer fetches nothing
+ * more for this partition and memory stays bounded. Resolves early, without committing the
+ * bulks not yet stored, when the batch stops being active (shutdown, rebalance).
  *
  * No time-based flush is needed: records are never held back waiting for more, a bulk is
  * written as soon as the fetched batch is cut.
@@ -56,39 +78,82 @@ export async function processBatch(
 ): Promise<void> {
   const log = deps.logger.child({ topic: batch.topic, partition: batch.partition });
   const first = batch.records[0];
+  if (!first) return;
   // Set before delivery too, so the lag grows visibly while the store is down.
-  if (first) setLag(batch, first.offset, deps.metrics);
-  let bulk: SourceRecord[] = [];
-  let bytes = 0;
-  for (const record of batch.records) {
-    bulk.push(record);
-    bytes += record.value?.length ?? 0;
-    if (bulk.length >= settings.bulkMaxDocs || bytes >= settings.bulkMaxBytes) {
-      if (!(await deliverBulk(batch, bulk, bytes, settings, deps, log))) return;
-      bulk = [];
-      bytes = 0;
-    }
+  setLag(batch, first.offset, deps.metrics);
+  const kind = settings.kindOf(batch.topic);
+  const slices = cutIntoSlices(batch.records, settings.bulkMaxDocs, settings.bulkMaxBytes);
+  let bulk: PreparedBulk = await prepareBulk(slices[0]!, kind, settings, deps);
+  for (let next = 1; batch.isActive(); next += 1) {
+    const following = slices[next];
+    const [delivered, prepared] = await settleBoth(
+      deliverBulk(batch, bulk, settings, deps, log),
+      following && prepareBulk(following, kind, settings, deps),
+    );
+    if (!delivered || prepared === undefined) return;
+    bulk = prepared;
   }
-  if (bulk.length > 0) await deliverBulk(batch, bulk, bytes, settings, deps, log);
 }
 
-async function deliverBulk(
-  batch: SourceBatch,
+/**
+ * Cuts records into consecutive slices of at most `maxDocs` records; a slice also ends with the
+ * record that brings it to `maxBytes`.
+ */
+function cutIntoSlices(
   records: readonly SourceRecord[],
-  bytes: number,
+  maxDocs: number,
+  maxBytes: number,
+): RecordSlice[] {
+  const slices: RecordSlice[] = [];
+  let start = 0;
+  let bytes = 0;
+  records.forEach((record, i) => {
+    bytes += record.value?.length ?? 0;
+    if (i + 1 - start >= maxDocs || bytes >= maxBytes) {
+      slices.push({ records: records.slice(start, i + 1), bytes });
+      start = i + 1;
+      bytes = 0;
+    }
+  });
+  if (start < records.length) slices.push({ records: records.slice(start), bytes });
+  return slices;
+}
+
+/**
+ * Awaits both, so neither outlives the batch (no write or commit left running after an error),
+ * then rethrows the first failure.
+ */
+async function settleBoth<A, B>(
+  a: Promise<A>,
+  b: Promise<B> | undefined,
+): Promise<[A, B | undefined]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
+}
+
+const RECORDS_PER_TURN = 100;
+
+/**
+ * Normalises a slice into documents, deny list applied. It runs while the previous bulk is being
+ * written, so it hands the event loop back every RECORDS_PER_TURN records, starting with the
+ * first: that request goes out, and its answer, heartbeats and other partitions' bulks are
+ * handled, without waiting for the whole slice.
+ */
+async function prepareBulk(
+  slice: RecordSlice,
+  kind: TopicKind,
   settings: PipelineSettings,
   deps: PipelineDeps,
-  log: Logger,
-): Promise<boolean> {
-  if (!batch.isActive()) return false;
+): Promise<PreparedBulk> {
   const { metrics } = deps;
-  const endTimer = metrics.batchSeconds.startTimer();
   const nowMs = deps.now();
-  const kind = settings.kindOf(batch.topic);
   const docs: BulkDocument[] = [];
   const owners: SourceRecord[] = [];
-  const dead: DeadLetterRecord[] = [];
-  for (const record of records) {
+  const invalid: DeadLetterRecord[] = [];
+  for (const [i, record] of slice.records.entries()) {
+    if (i % RECORDS_PER_TURN === 0) await nextTurn();
     const result = normaliseRecord(record.value, kind, settings.maxRecordBytes, {
       origin: { topic: record.topic, partition: record.partition, offset: record.offset },
       raw: record.value ?? Buffer.alloc(0),
@@ -113,7 +178,7 @@ async function deliverBulk(
     } else if (result.kind === 'skipped') metrics.skipped.inc({ reason: result.reason });
     else if (result.kind === 'expired') metrics.droppedExpired.inc(result.count);
     else
-      dead.push(
+      invalid.push(
         buildDeadLetter(
           record,
           result.reason,
@@ -123,7 +188,24 @@ async function deliverBulk(
         ),
       );
   }
+  return { ...slice, nowMs, docs, owners, invalid };
+}
 
+/**
+ * Writes a prepared bulk until settled, dead-letters its invalid and rejected records, then
+ * commits its last offset. False, with nothing committed, when the batch stops being active
+ * while the write is retried.
+ */
+async function deliverBulk(
+  batch: SourceBatch,
+  bulk: PreparedBulk,
+  settings: PipelineSettings,
+  deps: PipelineDeps,
+  log: Logger,
+): Promise<boolean> {
+  const { metrics } = deps;
+  const { records, docs, owners, nowMs } = bulk;
+  const endTimer = metrics.batchSeconds.startTimer();
   const results = await writeUntilSettled(batch, docs, settings, deps, log);
   if (results === undefined) return false;
   const rejectedOwners = new Map<SourceRecord, string>();
@@ -132,6 +214,7 @@ async function deliverBulk(
     else if (result.status === 'rejected' && !rejectedOwners.has(owners[i]!))
       rejectedOwners.set(owners[i]!, result.error);
   });
+  const dead = [...bulk.invalid];
   for (const [record, error] of rejectedOwners)
     dead.push(
       buildDeadLetter(
@@ -151,7 +234,7 @@ async function deliverBulk(
   const last = records[records.length - 1]!;
   await batch.commit(last.offset);
   metrics.consumed.inc({ topic: batch.topic }, records.length);
-  metrics.bulkBytes.inc(bytes);
+  metrics.bulkBytes.inc(bulk.bytes);
   setLag(batch, (BigInt(last.offset) + 1n).toString(), metrics);
   endTimer();
   return true;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Registry } from 'prom-client';
-import { EMPTY_DENY_LIST } from '../../../core/src/anonymisation/deny-list.js';
+import { EMPTY_DENY_LIST, type DenyList } from '../../../core/src/anonymisation/deny-list.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';
@@ -31,7 +32,12 @@ const settings: PipelineSettings = {
 };
 
 /** A scripted store and broker: every call is recorded in `journal`, in order. */
-function harness(answers: (docs: readonly BulkDocument[], call: number) => BulkItemResult[]) {
+function harness(
+  answers: (
+    docs: readonly BulkDocument[],
+    call: number,
+  ) => BulkItemResult[] | Promise<BulkItemResult[]>,
+) {
   const journal: string[] = [];
   const written: BulkDocument[][] = [];
   const deadLetters: DeadLetterRecord[] = [];
@@ -92,6 +98,57 @@ function harness(answers: (docs: readonly BulkDocument[], call: number) => BulkI
 }
 
 const ok = (docs: readonly BulkDocument[]) => docs.map((): BulkItemResult => ({ status: 'ok' }));
+
+/**
+ * A store that answers only when the test says so: `answer(call, results)` settles the
+ * `call`-th write. `release` answers every write, held or to come, with ok: called after each
+ * test, so a failed assertion does not leave the pipeline waiting (and heartbeating) forever.
+ */
+function heldWrites() {
+  type Answer = (docs: readonly BulkDocument[]) => BulkItemResult[];
+  const held: Array<(answer: Answer) => void> = [];
+  let holding = true;
+  return {
+    write: (docs: readonly BulkDocument[]) =>
+      holding
+        ? new Promise<BulkItemResult[]>((resolve) => {
+            held.push((answer) => resolve(answer(docs)));
+          })
+        : Promise.resolve(ok(docs)),
+    answer: (call: number, answer: Answer) => {
+      held[call]!(answer);
+    },
+    release: () => {
+      holding = false;
+      for (const settle of held) settle(ok);
+    },
+  };
+}
+
+/** A deny list that matches nothing and notes each event it is asked about: its normalisation. */
+function normalisationJournal(journal: string[]): DenyList {
+  return {
+    match: (event) => {
+      journal.push(`normalise ${event.ariane.source.offset}`);
+      return undefined;
+    },
+  };
+}
+
+/** Lets the pipeline run until it waits on something the test controls. */
+async function untilIdle(): Promise<void> {
+  for (let turn = 0; turn < 20; turn += 1) await nextTurn();
+}
+
+const offsetsWritten = (written: readonly BulkDocument[][]) =>
+  written.map((docs) => docs.map((d) => d.doc.ariane.source.offset).join(' '));
+
+const retryable11 = (docs: readonly BulkDocument[]) =>
+  docs.map((d): BulkItemResult =>
+    d.doc.ariane.source.offset === '11'
+      ? { status: 'retryable', error: 'es_rejected_execution_exception' }
+      : { status: 'ok' },
+  );
 const leg0 = bytesOf(fixture('axway-open-traffic-leg0'));
 const leg1 = bytesOf(fixture('axway-open-traffic-leg1'));
 const summary = bytesOf(fixture('axway-open-traffic-summary'));
@@ -193,5 +250,81 @@ void describe('processBatch', () => {
     assert.equal(first.doc.ariane.anonymisation_id, 'op-42');
     assert.ok(first.doc.ariane.flags?.includes('anonymised_at_ingest'));
     assert.ok(!JSON.stringify(first.doc).includes('8c1e0f4a-2b7d'));
+  });
+  void test('normalises the next bulk while the previous one is being written, one write at a time', async (t) => {
+    const store = heldWrites();
+    t.after(store.release);
+    const h = harness(store.write);
+    const deps: PipelineDeps = { ...h.deps, denyList: normalisationJournal(h.journal) };
+    const done = processBatch(
+      h.batch([leg0, leg1, summary]),
+      { ...settings, bulkMaxDocs: 1 },
+      deps,
+    );
+    await untilIdle();
+    assert.deepEqual(h.journal, ['normalise 10', 'write 1', 'normalise 11']);
+    assert.deepEqual(offsetsWritten(h.written), ['10']);
+
+    store.answer(0, ok);
+    await untilIdle();
+    assert.deepEqual(h.journal.slice(3), ['commit 10', 'write 1', 'normalise 12']);
+    assert.deepEqual(offsetsWritten(h.written), ['10', '11']);
+
+    store.answer(1, ok);
+    await untilIdle();
+    store.answer(2, ok);
+    await done;
+    assert.deepEqual(h.journal.slice(6), ['commit 11', 'write 1', 'commit 12']);
+    assert.deepEqual(offsetsWritten(h.written), ['10', '11', '12']);
+  });
+
+  void test('commits in offset order, each only once its bulk is settled, retries included', async (t) => {
+    const store = heldWrites();
+    t.after(store.release);
+    const h = harness(store.write);
+    const deps: PipelineDeps = { ...h.deps, denyList: normalisationJournal(h.journal) };
+    const done = processBatch(h.batch([leg0, leg1, summary]), settings, deps);
+    await untilIdle();
+    assert.deepEqual(h.journal, ['normalise 10', 'normalise 11', 'write 2', 'normalise 12']);
+
+    store.answer(0, retryable11);
+    await untilIdle();
+    assert.deepEqual(h.journal.slice(4), ['heartbeat', 'write 1']);
+    assert.deepEqual(offsetsWritten(h.written), ['10 11', '11']);
+
+    store.answer(1, ok);
+    await untilIdle();
+    assert.deepEqual(h.journal.slice(6), ['commit 11', 'write 1']);
+    assert.deepEqual(offsetsWritten(h.written), ['10 11', '11', '12']);
+
+    store.answer(2, ok);
+    await done;
+    assert.deepEqual(h.journal.slice(8), ['commit 12']);
+  });
+
+  void test('an inactive batch stops retrying, commits nothing and writes no further bulk', async (t) => {
+    const store = heldWrites();
+    t.after(store.release);
+    const h = harness(store.write);
+    const done = processBatch(h.batch([leg0, leg1]), { ...settings, bulkMaxDocs: 1 }, h.deps);
+    await untilIdle();
+    h.deactivate();
+    store.answer(0, () => [{ status: 'retryable', error: 'ConnectionError' }]);
+    await done;
+    assert.deepEqual(h.journal, ['write 1']);
+    assert.deepEqual(offsetsWritten(h.written), ['10']);
+  });
+
+  void test('a bulk stored before the batch went inactive is committed, the next is not written', async (t) => {
+    const store = heldWrites();
+    t.after(store.release);
+    const h = harness(store.write);
+    const done = processBatch(h.batch([leg0, leg1]), { ...settings, bulkMaxDocs: 1 }, h.deps);
+    await untilIdle();
+    h.deactivate();
+    store.answer(0, ok);
+    await done;
+    assert.deepEqual(h.journal, ['write 1', 'commit 10']);
+    assert.deepEqual(offsetsWritten(h.written), ['10']);
   });
 });
