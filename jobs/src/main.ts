@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import cron, { type ScheduledTask } from 'node-cron';
 import { parseEnvOrExit } from '../../core/src/config/parse-env.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
@@ -9,13 +10,14 @@ import { startOpsServer } from '../../core/src/observability/ops-server.js';
 import { JobsEnvSchema } from './config.js';
 import { createJobs, TopicPolicyRefusedError } from './jobs.js';
 import { createJobMetrics } from './metrics.js';
+import { liftHeldWriteBlocks } from './anonymisation/write-block.js';
 
 /**
  * Composition root of the jobs service: reads the environment, builds the clients, checks the
  * Kafka topics (exits non-zero in KAFKA_TOPIC_POLICY=refuse mode when they keep logs too long),
  * then schedules retention and anonymisation in UTC without overlap. Two instances are safe: each
  * run takes its lease in Elasticsearch. SIGTERM/SIGINT stop the schedules, wait for running jobs
- * and exit within JOBS_SHUTDOWN_TIMEOUT_MS.
+ * and exit within JOBS_SHUTDOWN_TIMEOUT_MS, lifting any write block an unfinished erasure holds.
  */
 async function main(): Promise<void> {
   const config = parseEnvOrExit(JobsEnvSchema, process.env);
@@ -83,7 +85,9 @@ async function main(): Promise<void> {
 
   exitOnShutdownSignals(logger, config.JOBS_SHUTDOWN_TIMEOUT_MS, async () => {
     await Promise.all(tasks.map(async (task) => task.stop()));
-    await Promise.all(running);
+    // Half the deadline for running jobs to finish, the rest to lift any write block they hold.
+    await Promise.race([Promise.all(running), sleep(config.JOBS_SHUTDOWN_TIMEOUT_MS / 2)]);
+    await liftHeldWriteBlocks();
     await Promise.all([ops.close(), es.close()]);
   });
 }

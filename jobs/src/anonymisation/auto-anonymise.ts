@@ -5,10 +5,10 @@ import { retentionCutoff } from '../retention/plan.js';
 import {
   deletedDocsOnDisk,
   DEFAULT_ERASE_OPTIONS,
+  eraseLiveIndex,
   ErasureIncompleteError,
-  expungeDeletes,
 } from './erase.js';
-import { liftStaleWriteBlocks, withWriteBlock } from './write-block.js';
+import { liftStaleWriteBlocks } from './write-block.js';
 import { newRunIds, rewriteIndex, type AnonymisationDeps } from './run-operation.js';
 
 /**
@@ -120,12 +120,10 @@ export async function runAutoAnonymisation(
   const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
   await Promise.all(
     report.indicesErased.map((index) =>
-      withWriteBlock(es, names.locks, index, () => expungeDeletes(es, index, erase)).catch(
-        (error: unknown) => {
-          if (!(error instanceof ErasureIncompleteError)) throw error;
-          report.failures.push(`segments:${index}`);
-        },
-      ),
+      eraseLiveIndex(es, names.locks, index, erase).catch((error: unknown) => {
+        if (!(error instanceof ErasureIncompleteError)) throw error;
+        report.failures.push(`segments:${index}`);
+      }),
     ),
   );
   for (const index of report.indicesErased) {

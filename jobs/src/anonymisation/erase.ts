@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors, type Client } from '@elastic/elasticsearch';
+import { withWriteBlock } from './write-block.js';
 
 /**
  * Makes deleted and overwritten documents physically go away from an index. A delete or an
@@ -7,19 +8,39 @@ import { errors, type Client } from '@elastic/elasticsearch';
  * values) stay in their Lucene segment until a merge rewrites it. So: refresh and flush (a Lucene
  * commit, the translog trimmed), make sure a single deleted document is enough to merge a segment
  * (`expunge_deletes_allowed: 0`, which the events template already sets), force-merge with
- * `only_expunge_deletes`, then check every shard copy reports no deleted document. Shard history
- * retention leases can hold deletes back for a while after the write, so the merge is retried
- * with backoff until the check passes, or it fails loudly.
+ * `only_expunge_deletes`, then check every shard copy reports no deleted document.
+ *
+ * A merge cannot drop a deleted version that shard history retention still holds: every shard
+ * copy keeps the operations above its retention leases' `retaining_seq_no`, and Elasticsearch
+ * moves the leases forward on a timer (every 30 s, not configurable in production). So before
+ * merging, the erasure waits until the leases, which index stats report, have passed every
+ * operation written so far, instead of retrying blindly.
  *
  * The caller must have closed its points in time on the index first: an open PIT pins the old
  * segments.
  */
 export interface EraseOptions {
+  /** How long to wait for history retention to release the last operations. */
+  readonly leaseWaitMs: number;
+  /** Merge-and-check rounds before giving up; a timed-out merge goes on in Elasticsearch. */
   readonly attempts: number;
   readonly initialDelayMs: number;
 }
 
-export const DEFAULT_ERASE_OPTIONS: EraseOptions = { attempts: 30, initialDelayMs: 500 };
+export const DEFAULT_ERASE_OPTIONS: EraseOptions = {
+  leaseWaitMs: 90_000,
+  attempts: 10,
+  initialDelayMs: 500,
+};
+
+const LEASE_POLL_MS = 1_000;
+/**
+ * Elasticsearch renews history leases on this fixed timer (`index.soft_deletes.retention_lease
+ * .sync_interval`, 30 s, only settable in its own tests). Only used to time a write block; if it
+ * were different, an erasure would wait for the lease itself all the same, only longer.
+ */
+const LEASE_RENEWAL_MS = 30_000;
+const BLOCK_AHEAD_OF_RENEWAL_MS = 2_000;
 
 export class ErasureIncompleteError extends Error {
   constructor(
@@ -31,21 +52,45 @@ export class ErasureIncompleteError extends Error {
   }
 }
 
-/** Deleted documents still held by the shard copies of `index`, primaries and replicas. */
-export async function deletedDocsOnDisk(es: Client, index: string): Promise<number> {
-  const stats = await es.indices.stats({ index, metric: 'docs', level: 'shards' });
-  let deleted = 0;
-  for (const copies of Object.values(stats.indices?.[index]?.shards ?? {}))
-    for (const copy of copies as { docs?: { deleted?: number } }[])
-      deleted += copy.docs?.deleted ?? 0;
-  return deleted;
+interface ShardCopyStats {
+  docs?: { deleted?: number };
+  seq_no?: { max_seq_no?: number };
+  retention_leases?: { leases?: { retaining_seq_no: number; timestamp: number }[] };
 }
 
-export async function expungeDeletes(
+async function shardCopies(es: Client, index: string): Promise<ShardCopyStats[]> {
+  const stats = await es.indices.stats({ index, metric: 'docs', level: 'shards' });
+  return Object.values(stats.indices?.[index]?.shards ?? {}).flat();
+}
+
+/** Deleted documents still held by the shard copies of `index`, primaries and replicas. */
+export async function deletedDocsOnDisk(es: Client, index: string): Promise<number> {
+  return (await shardCopies(es, index)).reduce((sum, copy) => sum + (copy.docs?.deleted ?? 0), 0);
+}
+
+/** Whether every lease of every shard copy retains nothing at or below `maxSeqNo`. */
+function historyReleased(copies: readonly ShardCopyStats[], maxSeqNo: number): boolean {
+  return copies.every((copy) =>
+    (copy.retention_leases?.leases ?? []).every((lease) => lease.retaining_seq_no > maxSeqNo),
+  );
+}
+
+/** Waits, up to `leaseWaitMs`, until history retention no longer holds what is written so far. */
+async function waitForHistoryRelease(
   es: Client,
   index: string,
-  options: EraseOptions = DEFAULT_ERASE_OPTIONS,
+  options: EraseOptions,
 ): Promise<void> {
+  const written = Math.max(
+    -1,
+    ...(await shardCopies(es, index)).map((copy) => copy.seq_no?.max_seq_no ?? -1),
+  );
+  const deadline = Date.now() + options.leaseWaitMs;
+  while (!historyReleased(await shardCopies(es, index), written) && Date.now() < deadline)
+    await sleep(LEASE_POLL_MS);
+}
+
+async function requireSingleDeleteMerges(es: Client, index: string): Promise<void> {
   const settings = await es.indices.getSettings({
     index,
     name: 'index.merge.policy.expunge_deletes_allowed',
@@ -58,23 +103,76 @@ export async function expungeDeletes(
       index,
       settings: { 'index.merge.policy.expunge_deletes_allowed': 0 },
     });
+}
+
+async function commitAndMerge(es: Client, index: string, options: EraseOptions): Promise<void> {
+  await es.indices.refresh({ index });
+  await es.indices.flush({ index, force: true, wait_if_ongoing: true });
+  await waitForHistoryRelease(es, index, options);
+  // The client cannot wait longer than its own request timeout (its HTTP layer has no
+  // per-request timeout), and merges queue behind other indices' on a busy node. A timed-out
+  // merge goes on in Elasticsearch: the caller's check sees its outcome.
+  await es.indices
+    .forcemerge({ index, only_expunge_deletes: true, flush: true, wait_for_completion: true })
+    .catch((error: unknown) => {
+      if (!(error instanceof errors.TimeoutError)) throw error;
+    });
+}
+
+/**
+ * Erases `index` and proves it: rounds of commit, history release and merge until no shard copy
+ * holds a deleted document, or ErasureIncompleteError. The proof can only come while nothing
+ * writes to the index; see {@link eraseLiveIndex} for one that ingest may be writing to.
+ */
+export async function expungeDeletes(
+  es: Client,
+  index: string,
+  options: EraseOptions = DEFAULT_ERASE_OPTIONS,
+): Promise<void> {
+  await requireSingleDeleteMerges(es, index);
   let delay = options.initialDelayMs;
   let deleted = 0;
   for (let attempt = 1; attempt <= options.attempts; attempt += 1) {
-    await es.indices.refresh({ index });
-    await es.indices.flush({ index, force: true, wait_if_ongoing: true });
-    // The client cannot wait longer than its own request timeout (its HTTP layer has no
-    // per-request timeout), and merges queue behind other indices' on a busy node. A timed-out
-    // merge goes on in Elasticsearch: the check below sees its outcome, the next attempt waits.
-    await es.indices
-      .forcemerge({ index, only_expunge_deletes: true, flush: true, wait_for_completion: true })
-      .catch((error: unknown) => {
-        if (!(error instanceof errors.TimeoutError)) throw error;
-      });
+    await commitAndMerge(es, index, options);
     deleted = await deletedDocsOnDisk(es, index);
     if (deleted === 0) return;
     await sleep(delay);
     delay = Math.min(delay * 2, 5_000);
   }
   throw new ErasureIncompleteError(index, deleted);
+}
+
+/**
+ * Erases an events index ingest may still be writing to (today's, or an old day receiving
+ * duplicate or late lines), where every overwrite leaves a fresh deleted version. The heavy
+ * merge runs first while writes flow; it already drops the operation's old versions, since the
+ * history they belonged to has been released. Then, under a write block (see `write-block.ts`)
+ * set just before the leases' next renewal, only the last seconds' deletes are left to release
+ * and merge before the proof.
+ */
+export async function eraseLiveIndex(
+  es: Client,
+  locksIndex: string,
+  index: string,
+  options: EraseOptions = DEFAULT_ERASE_OPTIONS,
+): Promise<void> {
+  await requireSingleDeleteMerges(es, index);
+  await commitAndMerge(es, index, options);
+  await sleep(await untilShortlyBeforeLeaseRenewal(es, index));
+  await withWriteBlock(es, locksIndex, index, () => expungeDeletes(es, index, options));
+}
+
+/**
+ * How long until just before the shard's history leases are next renewed: a write block set
+ * then waits seconds for the renewal that releases the last writes, instead of up to 30 s.
+ */
+async function untilShortlyBeforeLeaseRenewal(es: Client, index: string): Promise<number> {
+  const renewedAt = Math.max(
+    0,
+    ...(await shardCopies(es, index)).flatMap((copy) =>
+      (copy.retention_leases?.leases ?? []).map((lease) => lease.timestamp),
+    ),
+  );
+  const wait = renewedAt + LEASE_RENEWAL_MS - BLOCK_AHEAD_OF_RENEWAL_MS - Date.now();
+  return Math.min(Math.max(wait, 0), LEASE_RENEWAL_MS);
 }

@@ -36,6 +36,9 @@ async function liftBlock(es: Client, index: string): Promise<void> {
   );
 }
 
+/** Lifts of the blocks this process holds right now, for {@link liftHeldWriteBlocks}. */
+const held = new Set<() => Promise<void>>();
+
 /** Runs `work` with writes to `index` blocked, then lifts the block whether `work` succeeded or not. */
 export async function withWriteBlock<T>(
   es: Client,
@@ -46,32 +49,40 @@ export async function withWriteBlock<T>(
   if (await isWriteBlocked(es, index)) return work();
   const id = `${RECORD_PREFIX}${index}`;
   const owner = randomUUID();
-  await es.index({
-    index: locksIndex,
-    id,
-    document: { owner },
-    refresh: true,
-  });
+  await es.index({ index: locksIndex, id, document: { owner }, refresh: true });
   await es.indices.putSettings({ index, settings: { [BLOCK_SETTING]: true } });
+  // Lift only a block that is still ours: after a lost lease, a newer run may own it now.
+  const lift = async (): Promise<void> => {
+    held.delete(lift);
+    const current = await es.get<{ owner: string }>({ index: locksIndex, id }, { ignore: [404] });
+    if (!current.found || current._source?.owner !== owner) return;
+    await liftBlock(es, index);
+    await es.delete(
+      {
+        index: locksIndex,
+        id,
+        ...(current._seq_no !== undefined && { if_seq_no: current._seq_no }),
+        ...(current._primary_term !== undefined && { if_primary_term: current._primary_term }),
+        refresh: true,
+      },
+      { ignore: [404, 409] },
+    );
+  };
+  held.add(lift);
   try {
     return await work();
   } finally {
-    // Lift only a block that is still ours: after a lost lease, a newer run may own it now.
-    const current = await es.get<{ owner: string }>({ index: locksIndex, id }, { ignore: [404] });
-    if (current.found && current._source?.owner === owner) {
-      await liftBlock(es, index);
-      await es.delete(
-        {
-          index: locksIndex,
-          id,
-          ...(current._seq_no !== undefined && { if_seq_no: current._seq_no }),
-          ...(current._primary_term !== undefined && { if_primary_term: current._primary_term }),
-          refresh: true,
-        },
-        { ignore: [404, 409] },
-      );
-    }
+    if (held.has(lift)) await lift();
   }
+}
+
+/**
+ * Lifts the blocks this process holds, for a shutdown that cannot wait for their erasures: a
+ * block must not outlive its process, or ingest waits on it until the next anonymisation run.
+ * The interrupted operation stays `running` and resumes on that run.
+ */
+export async function liftHeldWriteBlocks(): Promise<void> {
+  await Promise.all([...held].map((lift) => lift()));
 }
 
 /**

@@ -12,6 +12,7 @@ import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
 import { runQueuedOperations } from '../../../jobs/src/anonymisation/run-operation.js';
 import {
+  liftHeldWriteBlocks,
   liftStaleWriteBlocks,
   withWriteBlock,
 } from '../../../jobs/src/anonymisation/write-block.js';
@@ -27,6 +28,8 @@ const DAY = '2024.03.10';
 class OverwritingWriter {
   written = 0;
   blockedAttempts = 0;
+  firstBlockedAt = 0;
+  lastBlockedAt = 0;
   private stopped = false;
   private readonly loop: Promise<void>;
 
@@ -55,6 +58,8 @@ class OverwritingWriter {
           JSON.stringify(error.body).includes('cluster_block_exception');
         if (!blocked) throw error;
         this.blockedAttempts += 1;
+        this.lastBlockedAt = Date.now();
+        this.firstBlockedAt ||= this.lastBlockedAt;
         round -= 1;
       }
       await sleep(20);
@@ -101,7 +106,7 @@ describe('anonymisation of an index ingest keeps writing to', () => {
   });
   after(() => ctx.close());
 
-  test('ends done with no deleted document left, while overwrites keep arriving', async () => {
+  test('ends done with no deleted document left, while overwrites keep arriving', async (t) => {
     const writer = new OverwritingWriter(es, index);
     let writtenBefore = 0;
     try {
@@ -122,6 +127,7 @@ describe('anonymisation of an index ingest keeps writing to', () => {
     }
     assert.ok(writtenBefore > 0, 'the writer was writing before the operation');
     assert.ok(writer.blockedAttempts > 0, 'the erasure held a write block');
+    t.diagnostic(`writes blocked for ${writer.lastBlockedAt - writer.firstBlockedAt} ms`);
     assert.ok(writer.written > writtenBefore, 'writes went on once the block was lifted');
     assert.equal(await writeBlockSetting(es, index), undefined);
     assert.deepEqual(await liftStaleWriteBlocks(es, names.locks), []);
@@ -145,6 +151,18 @@ describe('anonymisation of an index ingest keeps writing to', () => {
     await crashed;
     // The late finally of the "dead" owner finds its record gone and leaves things alone.
     assert.equal(await writeBlockSetting(es, index), undefined);
+  });
+
+  test('a shutdown lifts the blocks its process holds, mid-erasure', async () => {
+    let finishWork = (): void => undefined;
+    const workHangs = new Promise<void>((resolve) => (finishWork = resolve));
+    const erasing = withWriteBlock(es, names.locks, index, () => workHangs);
+    await waitFor(async () => (await writeBlockSetting(es, index)) === 'true');
+    await liftHeldWriteBlocks();
+    assert.equal(await writeBlockSetting(es, index), undefined);
+    assert.deepEqual(await liftStaleWriteBlocks(es, names.locks), []);
+    finishWork();
+    await erasing;
   });
 
   test('a write block set by an operator stays after an erasure', async () => {
