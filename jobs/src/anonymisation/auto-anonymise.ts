@@ -120,10 +120,13 @@ export async function runAutoAnonymisation(
   const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
   await Promise.all(
     report.indicesErased.map((index) =>
-      eraseLiveIndex(es, names.locks, index, erase).catch((error: unknown) => {
-        if (!(error instanceof ErasureIncompleteError)) throw error;
-        report.failures.push(`segments:${index}`);
-      }),
+      // No single value to look up: the whole-index proof, under a write block, every time.
+      eraseLiveIndex(es, names.locks, index, () => Promise.resolve(false), erase).catch(
+        (error: unknown) => {
+          if (!(error instanceof ErasureIncompleteError)) throw error;
+          report.failures.push(`segments:${index}`);
+        },
+      ),
     ),
   );
   for (const index of report.indicesErased) {

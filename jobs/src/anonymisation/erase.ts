@@ -144,20 +144,23 @@ export async function expungeDeletes(
 
 /**
  * Erases an events index ingest may still be writing to (today's, or an old day receiving
- * duplicate or late lines), where every overwrite leaves a fresh deleted version. The heavy
- * merge runs first while writes flow; it already drops the operation's old versions, since the
- * history they belonged to has been released. Then, under a write block (see `write-block.ts`)
- * set just before the leases' next renewal, only the last seconds' deletes are left to release
- * and merge before the proof.
+ * duplicate or late lines), where every overwrite leaves a fresh deleted version, so "no deleted
+ * document" is never true for long. The merge runs while writes flow, once history retention has
+ * released the operation's deletes, which lets the merge drop its old versions. `provenGone`
+ * then checks exactly that, per value (see `valueGoneFromSegments`). Only when it cannot tell
+ * does the erasure fall back to the whole-index proof, under a write block (see `write-block.ts`)
+ * set just before the leases' next renewal, so that it lasts seconds.
  */
 export async function eraseLiveIndex(
   es: Client,
   locksIndex: string,
   index: string,
+  provenGone: () => Promise<boolean>,
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
 ): Promise<void> {
   await requireSingleDeleteMerges(es, index);
   await commitAndMerge(es, index, options);
+  if (await provenGone()) return;
   await sleep(await untilShortlyBeforeLeaseRenewal(es, index));
   await withWriteBlock(es, locksIndex, index, () => expungeDeletes(es, index, options));
 }

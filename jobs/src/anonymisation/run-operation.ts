@@ -23,7 +23,7 @@ import {
   expungeDeletes,
   type EraseOptions,
 } from './erase.js';
-import { combineVerifications, verifyErased } from './verify.js';
+import { combineVerifications, valueGoneFromSegments, verifyErased } from './verify.js';
 import { liftStaleWriteBlocks } from './write-block.js';
 
 export interface AnonymisationDeps {
@@ -343,14 +343,22 @@ export async function runOperation(
     );
     const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
     await Promise.all([
-      ...result.indicesTouched.map((index) => eraseLiveIndex(es, names.locks, index, erase)),
+      ...result.indicesTouched.map((index) =>
+        eraseLiveIndex(
+          es,
+          names.locks,
+          index,
+          () => valueGoneFromSegments(es, index, SELECTOR_FIELDS[operation.selector.type], value),
+          erase,
+        ),
+      ),
       // Only the query API writes here, and only new documents: no block needed.
       expungeDeletes(es, names.anonymisationRequests, erase),
     ]);
     const verifications: Verification[] = [];
     for (const index of indices)
       verifications.push(await verifyErased(es, index, value, operation));
-    // Each erased index passed the on-disk check (no deleted document) under its write block.
+    // Each erased index passed an on-disk check: its selector value is in no segment any more.
     const onDisk = { passed: true, checks: result.indicesTouched.length, failures: [] };
     result.verification = combineVerifications([...verifications, onDisk]);
     if (!result.verification.passed)

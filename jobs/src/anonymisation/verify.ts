@@ -106,3 +106,40 @@ export function combineVerifications(parts: readonly Verification[]): Verificati
     failures,
   };
 }
+
+/**
+ * Whether no segment of `index` holds `value` in any of `fields` any more, deleted documents
+ * included: the term dictionaries (read by a terms aggregation with `min_doc_count: 0`) keep a
+ * deleted document's terms until a merge drops it. Every document an operation rewrote held its
+ * selector value in one of the selector's fields, so on those fields this proves its old versions
+ * physically gone, whatever else is deleted in the index. It cannot tell while a live document
+ * (another tenant's) holds the value: then it answers false.
+ */
+export async function valueGoneFromSegments(
+  es: Client,
+  index: string,
+  fields: readonly string[],
+  value: string,
+): Promise<boolean> {
+  await es.indices.refresh({ index });
+  const live = await es.count({
+    index,
+    query: { bool: { should: fields.map((field) => ({ term: { [field]: value } })) } },
+  });
+  if (live.count > 0) return false;
+  const lookup = await es.search({
+    index,
+    size: 0,
+    aggs: Object.fromEntries(
+      fields.map((field, i) => [
+        `f${i}`,
+        { terms: { field, min_doc_count: 0, include: [value], size: 1 } },
+      ]),
+    ),
+  });
+  return fields.every(
+    (_, i) =>
+      ((lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)?.buckets ?? [])
+        .length === 0,
+  );
+}

@@ -106,36 +106,78 @@ describe('anonymisation of an index ingest keeps writing to', () => {
   });
   after(() => ctx.close());
 
-  test('ends done with no deleted document left, while overwrites keep arriving', async (t) => {
+  /** Anonymises `user` in tenant-a while the writer overwrites other documents of the index. */
+  async function anonymiseUnderOverwrites(
+    user: string,
+    ticket: string,
+  ): Promise<OverwritingWriter> {
     const writer = new OverwritingWriter(es, index);
-    let writtenBefore = 0;
     try {
       await sleep(500);
-      writtenBefore = writer.written;
+      const writtenBefore = writer.written;
+      assert.ok(writtenBefore > 0, 'the writer was writing before the operation');
       await queueAnonymisation(es, names, {
         tenant: 'tenant-a',
         requestedBy: 'officer-1',
-        request: { selector: { type: 'user_id', value: 'user-8812' }, reason: 'DPO ticket 90' },
+        request: { selector: { type: 'user_id', value: user }, reason: `DPO ticket ${ticket}` },
       });
       const [done] = await runQueuedOperations(deps, new Date());
       assert.equal(done?.status, 'done', JSON.stringify(done?.result));
       assert.equal(done?.result?.eventsAnonymised, 3);
       assert.equal(done?.result?.verification?.passed, true);
       await sleep(500);
+      assert.ok(writer.written > writtenBefore, 'writes went on');
     } finally {
       await writer.stop();
     }
-    assert.ok(writtenBefore > 0, 'the writer was writing before the operation');
-    assert.ok(writer.blockedAttempts > 0, 'the erasure held a write block');
-    t.diagnostic(`writes blocked for ${writer.lastBlockedAt - writer.firstBlockedAt} ms`);
-    assert.ok(writer.written > writtenBefore, 'writes went on once the block was lifted');
     assert.equal(await writeBlockSetting(es, index), undefined);
     assert.deepEqual(await liftStaleWriteBlocks(es, names.locks), []);
     const users = (await sourcesOf(es, index)).map(
       (d) => (d.user as { id?: string } | undefined)?.id,
     );
-    assert.ok(!users.includes('user-8812'));
     assert.equal(users.filter((id) => id === 'user-unrelated').length, 5);
+    return writer;
+  }
+
+  test('ends done without blocking writes: the value is in no segment any more', async () => {
+    const writer = await anonymiseUnderOverwrites('user-8812', '90');
+    assert.equal(writer.blockedAttempts, 0);
+    const tenantA = (await sourcesOf(es, index)).filter(
+      (d) => (d.organization as { id: string }).id === 'tenant-a',
+    );
+    assert.ok(!JSON.stringify(tenantA).includes('user-8812'));
+  });
+
+  test('when another tenant holds the value, the whole-index proof under a short block', async (t) => {
+    await es.bulk({
+      refresh: true,
+      operations: [0, 1, 2]
+        .flatMap((i) => [
+          { index: { _index: index, _id: `shared-a-${i}` } },
+          personalEvent({
+            '@timestamp': `2024-03-10T11:00:0${i}.000Z`,
+            user: { id: 'user-shared' },
+          }),
+        ])
+        .concat([
+          { index: { _index: index, _id: 'shared-b' } },
+          personalEvent({
+            '@timestamp': '2024-03-10T11:30:00.000Z',
+            user: { id: 'user-shared' },
+            organization: { id: 'tenant-b' },
+          }),
+        ]),
+    });
+    const writer = await anonymiseUnderOverwrites('user-shared', '91');
+    assert.ok(writer.blockedAttempts > 0, 'the erasure held a write block');
+    t.diagnostic(`writes blocked for ${writer.lastBlockedAt - writer.firstBlockedAt} ms`);
+    const holders = (await sourcesOf(es, index)).filter(
+      (d) => (d.user as { id?: string } | undefined)?.id === 'user-shared',
+    );
+    assert.deepEqual(
+      holders.map((d) => (d.organization as { id: string }).id),
+      ['tenant-b'],
+    );
   });
 
   test('a block left by a crashed erasure is lifted by the next run', async () => {
