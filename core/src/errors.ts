@@ -40,6 +40,10 @@ export const ERROR_CODES = {
     status: 500,
     message: 'Matching events or deleted documents remain after the anonymisation passes',
   },
+  ARIANE_ANONYMISATION_DEFERRED: {
+    status: 503,
+    message: 'The erasure of a busy index was deferred; the operation resumes on the next run',
+  },
   ARIANE_ANONYMISATION_UNVERIFIED: {
     status: 500,
     message: 'Verification still finds the original values after anonymisation',

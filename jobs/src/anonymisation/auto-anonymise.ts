@@ -6,7 +6,9 @@ import {
   deletedDocsOnDisk,
   DEFAULT_ERASE_OPTIONS,
   eraseLiveIndex,
+  ErasureDeferredError,
   ErasureIncompleteError,
+  type LiveErasureProof,
 } from './erase.js';
 import { liftStaleWriteBlocks } from './write-block.js';
 import { newRunIds, rewriteIndex, type AnonymisationDeps } from './run-operation.js';
@@ -69,6 +71,11 @@ export interface AutoAnonymiseReport {
   readonly failures: string[];
 }
 
+const WHOLE_INDEX_PROOF_ONLY: LiveErasureProof = {
+  provenGone: () => Promise.resolve(false),
+  catchUp: () => Promise.resolve(),
+};
+
 /**
  * One run of the policy at `now`. The caller holds the anonymisation lease, so it never rewrites
  * the same events as a requested operation at the same time. Idempotent: rewritten events carry
@@ -120,13 +127,16 @@ export async function runAutoAnonymisation(
   const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
   await Promise.all(
     report.indicesErased.map((index) =>
-      // No single value to look up: the whole-index proof, under a write block, every time.
-      eraseLiveIndex(es, names.locks, index, () => Promise.resolve(false), erase).catch(
-        (error: unknown) => {
-          if (!(error instanceof ErasureIncompleteError)) throw error;
-          report.failures.push(`segments:${index}`);
-        },
-      ),
+      // No single value to look up: one merge while writes flow, then the whole-index proof
+      // under a write block. An index left with deleted documents is erased again next run.
+      eraseLiveIndex(es, names.locks, index, WHOLE_INDEX_PROOF_ONLY, {
+        ...erase,
+        proofRounds: 1,
+      }).catch((error: unknown) => {
+        if (!(error instanceof ErasureIncompleteError || error instanceof ErasureDeferredError))
+          throw error;
+        report.failures.push(`segments:${index}`);
+      }),
     ),
   );
   for (const index of report.indicesErased) {

@@ -25,12 +25,18 @@ export interface EraseOptions {
   /** Merge-and-check rounds before giving up; a timed-out merge goes on in Elasticsearch. */
   readonly attempts: number;
   readonly initialDelayMs: number;
+  /** Longest write block a live index's erasure may hold before it defers to the next run. */
+  readonly blockMaxMs: number;
+  /** Merge-and-prove rounds on a live index before the write-blocked fallback. */
+  readonly proofRounds: number;
 }
 
 export const DEFAULT_ERASE_OPTIONS: EraseOptions = {
   leaseWaitMs: 90_000,
   attempts: 10,
   initialDelayMs: 500,
+  blockMaxMs: 20_000,
+  proofRounds: 3,
 };
 
 const LEASE_POLL_MS = 1_000;
@@ -49,6 +55,14 @@ export class ErasureIncompleteError extends Error {
   ) {
     super(`${deletedDocs} deleted documents still on disk in ${index}`);
     this.name = 'ErasureIncompleteError';
+  }
+}
+
+/** A live index's erasure did not finish within its write block; the next run resumes it. */
+export class ErasureDeferredError extends Error {
+  constructor(readonly index: string) {
+    super(`the erasure of ${index} did not finish within its write block; it resumes next run`);
+    this.name = 'ErasureDeferredError';
   }
 }
 
@@ -75,17 +89,15 @@ function historyReleased(copies: readonly ShardCopyStats[], maxSeqNo: number): b
   );
 }
 
-/** Waits, up to `leaseWaitMs`, until history retention no longer holds what is written so far. */
-async function waitForHistoryRelease(
-  es: Client,
-  index: string,
-  options: EraseOptions,
-): Promise<void> {
+/**
+ * Waits, up to `waitMs`, until history retention no longer holds what is written so far.
+ */
+async function waitForHistoryRelease(es: Client, index: string, waitMs: number): Promise<void> {
   const written = Math.max(
     -1,
     ...(await shardCopies(es, index)).map((copy) => copy.seq_no?.max_seq_no ?? -1),
   );
-  const deadline = Date.now() + options.leaseWaitMs;
+  const deadline = Date.now() + waitMs;
   while (!historyReleased(await shardCopies(es, index), written) && Date.now() < deadline)
     await sleep(LEASE_POLL_MS);
 }
@@ -105,15 +117,25 @@ async function requireSingleDeleteMerges(es: Client, index: string): Promise<voi
     });
 }
 
-async function commitAndMerge(es: Client, index: string, options: EraseOptions): Promise<void> {
+/** Commit, history release, merge; no step outlives `deadline` (epoch ms) when one is given. */
+async function commitAndMerge(
+  es: Client,
+  index: string,
+  options: EraseOptions,
+  deadline = Infinity,
+): Promise<void> {
+  const left = () => Math.max(1_000, deadline - Date.now());
   await es.indices.refresh({ index });
   await es.indices.flush({ index, force: true, wait_if_ongoing: true });
-  await waitForHistoryRelease(es, index, options);
+  await waitForHistoryRelease(es, index, Math.min(options.leaseWaitMs, left()));
   // The client cannot wait longer than its own request timeout (its HTTP layer has no
   // per-request timeout), and merges queue behind other indices' on a busy node. A timed-out
   // merge goes on in Elasticsearch: the caller's check sees its outcome.
   await es.indices
-    .forcemerge({ index, only_expunge_deletes: true, flush: true, wait_for_completion: true })
+    .forcemerge(
+      { index, only_expunge_deletes: true, flush: true, wait_for_completion: true },
+      Number.isFinite(deadline) ? { requestTimeout: left() } : {},
+    )
     .catch((error: unknown) => {
       if (!(error instanceof errors.TimeoutError)) throw error;
     });
@@ -128,41 +150,58 @@ export async function expungeDeletes(
   es: Client,
   index: string,
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
+  deadline = Infinity,
 ): Promise<void> {
   await requireSingleDeleteMerges(es, index);
   let delay = options.initialDelayMs;
   let deleted = 0;
   for (let attempt = 1; attempt <= options.attempts; attempt += 1) {
-    await commitAndMerge(es, index, options);
+    await commitAndMerge(es, index, options, deadline);
     deleted = await deletedDocsOnDisk(es, index);
     if (deleted === 0) return;
-    await sleep(delay);
+    if (Date.now() >= deadline) throw new ErasureDeferredError(index);
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
     delay = Math.min(delay * 2, 5_000);
   }
   throw new ErasureIncompleteError(index, deleted);
+}
+
+/** How an erasure of a live index proves its operation's old versions gone. */
+export interface LiveErasureProof {
+  /** True once they are provably off disk (see `valueGoneFromSegments`). */
+  readonly provenGone: () => Promise<boolean>;
+  /** Rewrites what arrived in clear since the passes (before ingest saw the deny list). */
+  readonly catchUp: () => Promise<void>;
 }
 
 /**
  * Erases an events index ingest may still be writing to (today's, or an old day receiving
  * duplicate or late lines), where every overwrite leaves a fresh deleted version, so "no deleted
  * document" is never true for long. The merge runs while writes flow, once history retention has
- * released the operation's deletes, which lets the merge drop its old versions. `provenGone`
- * then checks exactly that, per value (see `valueGoneFromSegments`). Only when it cannot tell
- * does the erasure fall back to the whole-index proof, under a write block (see `write-block.ts`)
- * set just before the leases' next renewal, so that it lasts seconds.
+ * released the operation's deletes, which lets the merge drop its old versions; `proof` then
+ * checks exactly that, per value, over a few rounds (a late clear event is rewritten between
+ * them). Only when it cannot tell does the erasure fall back to the whole-index proof under a
+ * write block (see `write-block.ts`), set just before the leases' next renewal so that it lasts
+ * seconds, and never longer than `blockMaxMs`: past that the block is lifted and
+ * ErasureDeferredError hands the erasure to the next run.
  */
 export async function eraseLiveIndex(
   es: Client,
   locksIndex: string,
   index: string,
-  provenGone: () => Promise<boolean>,
+  proof: LiveErasureProof,
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
 ): Promise<void> {
   await requireSingleDeleteMerges(es, index);
-  await commitAndMerge(es, index, options);
-  if (await provenGone()) return;
+  for (let round = 1; round <= options.proofRounds; round += 1) {
+    await commitAndMerge(es, index, options);
+    if (await proof.provenGone()) return;
+    if (round < options.proofRounds) await proof.catchUp();
+  }
   await sleep(await untilShortlyBeforeLeaseRenewal(es, index));
-  await withWriteBlock(es, locksIndex, index, () => expungeDeletes(es, index, options));
+  await withWriteBlock(es, locksIndex, index, () =>
+    expungeDeletes(es, index, options, Date.now() + options.blockMaxMs),
+  );
 }
 
 /**

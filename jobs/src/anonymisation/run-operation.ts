@@ -20,6 +20,8 @@ import type { JobMetrics } from '../metrics.js';
 import {
   DEFAULT_ERASE_OPTIONS,
   eraseLiveIndex,
+  ErasureDeferredError,
+  ErasureIncompleteError,
   expungeDeletes,
   type EraseOptions,
 } from './erase.js';
@@ -307,32 +309,33 @@ export async function runOperation(
     const touched = new Set(result.indicesTouched);
     const run = newRunIds();
     let lastProgressSave = Date.now();
+    const targetOf = (index: string): RewriteTarget => ({
+      operationId: operation.operationId,
+      index,
+      query,
+      run,
+      onBatch: async ({ anonymised, deleted }) => {
+        touched.add(index);
+        result.eventsAnonymised += anonymised;
+        result.eventsDeleted += deleted;
+        deps.metrics?.eventsAnonymised.inc(anonymised);
+        const done = result.eventsAnonymised + result.eventsDeleted;
+        result.eventsMatched = Math.max(result.eventsMatched, done);
+        result.indicesTouched = [...touched].sort();
+        operation = {
+          ...operation,
+          updatedAt: new Date().toISOString(),
+          progress: { done, total: result.eventsMatched },
+          result,
+        };
+        if (Date.now() - lastProgressSave >= PROGRESS_SAVE_EVERY_MS) {
+          lastProgressSave = Date.now();
+          await saveOperation(es, names, operation, 'polled');
+        }
+      },
+    });
     for (const index of indices) {
-      const matched = await rewriteIndex(deps, {
-        operationId: operation.operationId,
-        index,
-        query,
-        run,
-        onBatch: async ({ anonymised, deleted }) => {
-          touched.add(index);
-          result.eventsAnonymised += anonymised;
-          result.eventsDeleted += deleted;
-          deps.metrics?.eventsAnonymised.inc(anonymised);
-          const done = result.eventsAnonymised + result.eventsDeleted;
-          result.eventsMatched = Math.max(result.eventsMatched, done);
-          result.indicesTouched = [...touched].sort();
-          operation = {
-            ...operation,
-            updatedAt: new Date().toISOString(),
-            progress: { done, total: result.eventsMatched },
-            result,
-          };
-          if (Date.now() - lastProgressSave >= PROGRESS_SAVE_EVERY_MS) {
-            lastProgressSave = Date.now();
-            await saveOperation(es, names, operation, 'polled');
-          }
-        },
-      });
+      const matched = await rewriteIndex(deps, targetOf(index));
       if (matched) touched.add(index);
     }
     result.indicesTouched = [...touched].sort();
@@ -348,7 +351,13 @@ export async function runOperation(
           es,
           names.locks,
           index,
-          () => valueGoneFromSegments(es, index, SELECTOR_FIELDS[operation.selector.type], value),
+          {
+            provenGone: () =>
+              valueGoneFromSegments(es, index, SELECTOR_FIELDS[operation.selector.type], value),
+            catchUp: async () => {
+              await rewriteIndex(deps, targetOf(index));
+            },
+          },
           erase,
         ),
       ),
@@ -379,16 +388,20 @@ export async function runOperation(
     const failure =
       error instanceof OperationFailure
         ? { code: error.code, message: error.message }
-        : error instanceof Error && error.name === 'ErasureIncompleteError'
+        : error instanceof ErasureIncompleteError
           ? { code: 'ARIANE_ANONYMISATION_INCOMPLETE', message: error.message }
-          : {
-              code: 'ARIANE_STORE_UNAVAILABLE',
-              message: 'Elasticsearch failed during the operation; it will resume',
-            };
+          : error instanceof ErasureDeferredError
+            ? { code: 'ARIANE_ANONYMISATION_DEFERRED', message: error.message }
+            : {
+                code: 'ARIANE_STORE_UNAVAILABLE',
+                message: 'Elasticsearch failed during the operation; it will resume',
+              };
     log.error({ err: error, code: failure.code }, 'anonymisation attempt failed');
     result.errors.push(failure);
-    // Store errors leave the operation running, so the next scheduled run resumes it.
-    const resumable = failure.code === 'ARIANE_STORE_UNAVAILABLE';
+    // Store errors and deferred erasures leave the operation running: the next run resumes it.
+    const resumable = ['ARIANE_STORE_UNAVAILABLE', 'ARIANE_ANONYMISATION_DEFERRED'].includes(
+      failure.code,
+    );
     operation = {
       ...operation,
       status: resumable ? 'running' : 'failed',
