@@ -16,10 +16,11 @@ import { freePort, startServiceProcess, type ServiceProcess } from './service-pr
 import { percentile, round, sleep, table } from './stats.js';
 
 /**
- * Half of the latest measured ingest maximum (BENCHMARKS.md, Ingest: 12,307 docs/s from 94,161
- * records per 100,000 documents) expressed in Kafka records: 12,307 / 2 × 0.9416 ≈ 5,800.
+ * Half of the latest measured ingest maximum (BENCHMARKS.md, Ingest: median 15,880 docs/s over
+ * five runs on a quiet machine, 94,161 records per 100,000 documents) in Kafka records:
+ * 15,880 / 2 × 0.9416 ≈ 7,480.
  */
-export const DEFAULT_SOAK_RECORDS_PER_SECOND = 5_800;
+export const DEFAULT_SOAK_RECORDS_PER_SECOND = 7_400;
 
 export interface SoakOptions {
   readonly minutes: number;
