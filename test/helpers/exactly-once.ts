@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { FIXTURE_START_MS, shiftedFixture } from './ingest.js';
 import type { IngestTestStack } from './ingest-stack.js';
@@ -28,15 +29,19 @@ export async function produceBatch(
 }
 
 export async function indexedCount(stack: IngestTestStack): Promise<number> {
-  await stack.es.client.indices.refresh({ index: stack.eventsPattern, allow_no_indices: true });
-  const { count, _shards: shards } = await stack.es.client.count({
-    index: stack.eventsPattern,
-    allow_no_indices: true,
-  });
-  // A node still recovering answers for the shards it has started: a partial count is no count.
-  if (shards.failed > 0 || shards.successful < shards.total)
-    throw new Error(`count answered by ${shards.successful} of ${shards.total} shards`);
-  return count;
+  // A node still recovering, or a daily index ingest has just created, answers for the shards
+  // it has started: a partial count is no count, so it is asked again for a few seconds.
+  for (let attempt = 1; ; attempt += 1) {
+    await stack.es.client.indices.refresh({ index: stack.eventsPattern, allow_no_indices: true });
+    const { count, _shards: shards } = await stack.es.client.count({
+      index: stack.eventsPattern,
+      allow_no_indices: true,
+    });
+    if (shards.failed === 0 && shards.successful === shards.total) return count;
+    if (attempt === 20)
+      throw new Error(`count answered by ${shards.successful} of ${shards.total} shards`);
+    await sleep(250);
+  }
 }
 
 /**
