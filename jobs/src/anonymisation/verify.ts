@@ -70,23 +70,10 @@ export async function verifyErased(
   };
   if ((await count(inTenant(anywhere))) > 0) failures.push(`search:${index}`);
 
-  const lookupFields = fields.filter((field) => !heldElsewhere.has(field));
   checks += 1;
-  const lookup = await es.search({
-    index,
-    size: 0,
-    aggs: Object.fromEntries(
-      lookupFields.map((field, i) => [
-        `f${i}`,
-        { terms: { field, min_doc_count: 0, include: [value], size: 1 } },
-      ]),
-    ),
-  });
-  lookupFields.forEach((field, i) => {
-    const buckets =
-      (lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)?.buckets ?? [];
-    if (buckets.length > 0) failures.push(`terms:${index}:${field}`);
-  });
+  const lookupFields = fields.filter((field) => !heldElsewhere.has(field));
+  for (const field of await fieldsListingTerm(es, index, lookupFields, value))
+    failures.push(`terms:${index}:${field}`);
 
   checks += 1;
   const rewritten = { term: { 'ariane.anonymisation_id': operationId } };
@@ -127,6 +114,20 @@ export async function valueGoneFromSegments(
     query: { bool: { should: fields.map((field) => ({ term: { [field]: value } })) } },
   });
   if (live.count > 0) return false;
+  return (await fieldsListingTerm(es, index, fields, value)).length === 0;
+}
+
+/**
+ * The `fields` whose term dictionaries in `index` still list `value`, deleted documents
+ * included: a terms aggregation with `min_doc_count: 0` reads the dictionaries themselves.
+ */
+async function fieldsListingTerm(
+  es: Client,
+  index: string,
+  fields: readonly string[],
+  value: string,
+): Promise<string[]> {
+  if (fields.length === 0) return [];
   const lookup = await es.search({
     index,
     size: 0,
@@ -137,9 +138,9 @@ export async function valueGoneFromSegments(
       ]),
     ),
   });
-  return fields.every(
+  return fields.filter(
     (_, i) =>
       ((lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)?.buckets ?? [])
-        .length === 0,
+        .length > 0,
   );
 }
