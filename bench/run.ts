@@ -40,9 +40,10 @@ BENCHMARKS.md by hand, with the machine and its load average.
 
   soak      ingest, query API and jobs in their own processes for --minutes under steady traffic at
             half the measured ingest maximum, with timeline queries, anonymisation requests and
-            jobs every minute or two; RSS, consumer lag, errors sampled every 10 s
+            jobs every minute or two; RSS, consumer lag, errors sampled every 10 s; then, without
+            traffic, waits for the requested anonymisations to end and reports each one
               --minutes <m> (20)  --rate <records/s> (${DEFAULT_SOAK_RECORDS_PER_SECOND})  --qps <n> (5)
-              --anonymise-every <minutes> (3)  --seed <s> (soak)
+              --anonymise-every <minutes> (3)  --drain-minutes <m> (5)  --seed <s> (soak)
 
   cleanup   delete a kept data set: every index and the template under --prefix <p>
 
@@ -88,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
       rate: { type: 'string' },
       qps: { type: 'string' },
       'anonymise-every': { type: 'string' },
+      'drain-minutes': { type: 'string' },
     },
   });
   const env = parseEnv(ConnectionEnvSchema, process.env);
@@ -165,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
           recordsPerSecond: Number(values.rate ?? DEFAULT_SOAK_RECORDS_PER_SECOND),
           queriesPerSecond: Number(values.qps ?? 5),
           anonymiseEveryMinutes: Number(values['anonymise-every'] ?? 3),
+          drainMinutes: Number(values['drain-minutes'] ?? 5),
           seed: values.seed ?? 'soak',
         });
         console.log(JSON.stringify(summary));

@@ -3,10 +3,12 @@ import os from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import { SignJWT } from 'jose';
 import type { Admin, Kafka, Producer } from 'kafkajs';
+import { OperationSchema, type Operation } from '../core/src/anonymisation/operations.js';
 import { indexNames } from '../core/src/es/index-names.js';
 import { installEventsTemplate } from '../core/src/es/setup.js';
 import { ensureTopics } from '../core/src/kafka/setup.js';
 import { topicNames, type TopicNames } from '../core/src/kafka/topics.js';
+import { OperationAcceptedSchema } from '../query-api/src/routes/anonymisations/routes.js';
 import { deleteIndexPrefix, deleteTopicPrefix } from './cleanup.js';
 import { topicMessagesOf } from './generator/kafka-target.js';
 import { generateRecords, type TrafficRecord } from './generator/records.js';
@@ -30,6 +32,11 @@ export interface SoakOptions {
   readonly queriesPerSecond: number;
   /** One anonymisation request through the API every this many minutes. */
   readonly anonymiseEveryMinutes: number;
+  /**
+   * After the timed run, how long the services keep running, without traffic, for the requested
+   * operations to end.
+   */
+  readonly drainMinutes: number;
   readonly seed: string;
 }
 
@@ -45,10 +52,44 @@ const SAMPLE_MS = 10_000;
 const TICK_MS = 100;
 /** Ids are queried once they are this old, so that ingest has had time to index them. */
 const QUERY_DELAY_MS = 30_000;
+const DRAIN_POLL_MS = 5_000;
+/** Failures listed per operation in the printed table; the JSON summary has them all. */
+const TABLE_FAILURES = 2;
 const SECRET = randomBytes(32).toString('hex');
 const DENYLIST_KEY = randomBytes(32).toString('hex');
 const PROCESSES = ['ingest', 'query', 'jobs'] as const;
 type ProcessName = (typeof PROCESSES)[number];
+type RunningServices = Record<ProcessName, ServiceProcess & { url: string }>;
+
+type ApiCall = (path: string, tenant: string, init?: RequestInit) => Promise<Response>;
+
+interface RequestedOperation {
+  readonly id: string;
+  readonly tenant: string;
+  readonly requestedMs: number;
+}
+
+/** The last answer about an operation: its document, or why it could not be read. */
+type OperationReading = Operation | `http ${number}` | 'unreachable' | 'unparseable';
+
+/**
+ * What became of one requested operation, without anything personal: the selector's value is
+ * not in the operation document, and verification failures name checks, indices and fields only.
+ */
+interface OperationOutcome {
+  readonly id: string;
+  /** The operation's status, or why it could not be read. */
+  readonly status: string;
+  readonly attempts?: number;
+  readonly eventsMatched?: number;
+  readonly eventsAnonymised?: number;
+  readonly indicesTouched?: number;
+  readonly errorCodes: string[];
+  readonly verificationPassed?: boolean;
+  readonly verificationFailures: string[];
+  /** From the request to `finishedAt`, or to the end of the drain for one that did not end. */
+  readonly seconds: number;
+}
 
 interface KnownRequest {
   readonly producedMs: number;
@@ -107,6 +148,143 @@ async function consumerLag(admin: Admin, groupId: string, topics: TopicNames): P
   return lag;
 }
 
+/** The services' metrics expositions and the consumer lag, read together. */
+async function readServices(
+  running: RunningServices,
+  admin: Admin,
+  prefix: string,
+  topics: TopicNames,
+): Promise<{ ingestMetrics: string; jobsMetrics: string; lag: number }> {
+  const [ingestMetrics, jobsMetrics, lag] = await Promise.all([
+    scrape(`${running.ingest.url}/metrics`),
+    scrape(`${running.jobs.url}/metrics`),
+    consumerLag(admin, `${prefix}-ingest`, topics).catch(() => Number.NaN),
+  ]);
+  return { ingestMetrics, jobsMetrics, lag };
+}
+
+const statusOf = (reading: OperationReading | undefined): string =>
+  typeof reading === 'object' ? reading.status : (reading ?? 'unread');
+const hasEnded = (status: string) => status === 'done' || status === 'failed';
+
+function countStatuses(statuses: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+/** The operation as the query API shows it to the compliance officer who requested it. */
+async function readOperation(
+  api: ApiCall,
+  requested: RequestedOperation,
+): Promise<OperationReading> {
+  return api(`/trace/v1/operations/${encodeURIComponent(requested.id)}`, requested.tenant).then(
+    async (response): Promise<OperationReading> => {
+      if (!response.ok) return `http ${response.status}`;
+      const parsed = OperationSchema.safeParse(await response.json().catch(() => undefined));
+      return parsed.success ? parsed.data : 'unparseable';
+    },
+    () => 'unreachable',
+  );
+}
+
+/**
+ * Polls every operation that has not ended until all have, the drain's time is up or the run is
+ * interrupted. Each is read at least once, so an interrupted run still says where each stood.
+ */
+async function drainOperations(
+  api: ApiCall,
+  requested: readonly RequestedOperation[],
+  drainMs: number,
+  interrupted: AbortSignal,
+): Promise<Map<string, OperationReading>> {
+  const readings = new Map<string, OperationReading>();
+  const started = Date.now();
+  for (;;) {
+    for (const operation of requested)
+      if (!hasEnded(statusOf(readings.get(operation.id))))
+        readings.set(operation.id, await readOperation(api, operation));
+    const statuses = countStatuses(
+      requested.map((operation) => statusOf(readings.get(operation.id))),
+    );
+    console.log(`drain ${round((Date.now() - started) / 1000)}s: ${JSON.stringify(statuses)}`);
+    const open = requested.some((operation) => !hasEnded(statusOf(readings.get(operation.id))));
+    if (!open || Date.now() - started >= drainMs || interrupted.aborted) return readings;
+    const next = Math.min(Date.now() + DRAIN_POLL_MS, started + drainMs);
+    while (Date.now() < next && !interrupted.aborted) await sleep(250);
+  }
+}
+
+function outcomeOf(
+  requested: RequestedOperation,
+  reading: OperationReading | undefined,
+  drainEndedMs: number,
+): OperationOutcome {
+  const secondsTo = (ms: number) => round((ms - requested.requestedMs) / 1000);
+  if (typeof reading !== 'object')
+    return {
+      id: requested.id,
+      status: statusOf(reading),
+      errorCodes: [],
+      verificationFailures: [],
+      seconds: secondsTo(drainEndedMs),
+    };
+  const { result } = reading;
+  const finishedMs =
+    hasEnded(reading.status) && reading.finishedAt !== undefined
+      ? Date.parse(reading.finishedAt)
+      : drainEndedMs;
+  return {
+    id: requested.id,
+    status: reading.status,
+    attempts: reading.attempts,
+    ...(result && {
+      eventsMatched: result.eventsMatched,
+      eventsAnonymised: result.eventsAnonymised,
+      indicesTouched: result.indicesTouched.length,
+    }),
+    errorCodes: result?.errors.map((error) => error.code) ?? [],
+    ...(result?.verification && { verificationPassed: result.verification.passed }),
+    verificationFailures: result?.verification?.failures ?? [],
+    seconds: secondsTo(finishedMs),
+  };
+}
+
+function operationsTable(outcomes: readonly OperationOutcome[]): string {
+  const orDash = (value: unknown) => value ?? '-';
+  const failuresCell = (failures: readonly string[]) =>
+    failures.length === 0
+      ? '-'
+      : failures.slice(0, TABLE_FAILURES).join(' ') +
+        (failures.length > TABLE_FAILURES ? ` +${failures.length - TABLE_FAILURES} more` : '');
+  return table(
+    [
+      'operation',
+      'status',
+      'attempts',
+      'matched',
+      'anonymised',
+      'indices',
+      'error codes',
+      'verified',
+      'verification failures',
+      'seconds',
+    ],
+    outcomes.map((outcome) => [
+      outcome.id.slice(0, 8),
+      outcome.status,
+      orDash(outcome.attempts),
+      orDash(outcome.eventsMatched),
+      orDash(outcome.eventsAnonymised),
+      orDash(outcome.indicesTouched),
+      outcome.errorCodes.join(',') || '-',
+      orDash(outcome.verificationPassed),
+      failuresCell(outcome.verificationFailures),
+      outcome.seconds,
+    ]),
+  );
+}
+
 /** Least-squares slope of `y` per unit of `x`. */
 function slope(points: readonly (readonly [number, number])[]): number {
   const n = points.length;
@@ -123,10 +301,8 @@ function slope(points: readonly (readonly [number, number])[]): number {
 }
 
 /** The three services as deployed, each in its own process, all under the run's prefix. */
-async function startServices(
-  prefix: string,
-): Promise<Record<ProcessName, ServiceProcess & { url: string }>> {
-  const started: Partial<Record<ProcessName, ServiceProcess & { url: string }>> = {};
+async function startServices(prefix: string): Promise<RunningServices> {
+  const started: Partial<RunningServices> = {};
   const common = {
     ARIANE_TOPIC_PREFIX: prefix,
     ARIANE_INDEX_PREFIX: prefix,
@@ -169,7 +345,7 @@ async function startServices(
     await Promise.all(Object.values(started).map((service) => service.stop()));
     throw error;
   }
-  return started as Record<ProcessName, ServiceProcess & { url: string }>;
+  return started as RunningServices;
 }
 
 /**
@@ -221,7 +397,9 @@ async function produceSteadily(
  * ids produced at least 30 s earlier, one anonymisation request after a minute then every few
  * minutes (run by the jobs' per-minute schedule), retention every two minutes. Every 10 s: RSS of each process,
  * consumer lag (committed offsets against high watermarks), ingest's indexed and dead-lettered
- * counters, query errors and latency, job runs and failures.
+ * counters, query errors and latency, job runs and failures. Then a drain of up to
+ * `drainMinutes` without traffic, so that what became of every requested operation is known
+ * before the indices holding it are deleted.
  */
 export async function runSoak(
   es: Client,
@@ -230,13 +408,18 @@ export async function runSoak(
 ): Promise<Record<string, unknown>> {
   const prefix = `bench-${Date.now().toString(36)}-soak`;
   const topics = topicNames(prefix);
+  // The timed run's end stops traffic, queries and requests; a signal also cuts the drain short.
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
+  const interrupted = new AbortController();
+  const onSignal = () => {
+    interrupted.abort();
+    stop.abort();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const admin = kafka.admin();
   const producer = kafka.producer({ allowAutoTopicCreation: false });
-  let services: Record<ProcessName, ServiceProcess & { url: string }> | undefined;
+  let services: RunningServices | undefined;
   const loadAverages: number[] = [];
   try {
     await admin.connect();
@@ -265,13 +448,13 @@ export async function runSoak(
     const anonymisations = {
       requested: 0,
       refused: 0,
-      operations: [] as { id: string; tenant: string }[],
+      operations: [] as RequestedOperation[],
     };
     const started = Date.now();
     const endAt = started + options.minutes * 60_000;
     const deadline = setTimeout(() => stop.abort(), endAt - started);
 
-    const api = (path: string, tenant: string, init: RequestInit = {}) =>
+    const api: ApiCall = (path, tenant, init = {}) =>
       fetch(`${running.query.url}${path}`, {
         ...init,
         headers: {
@@ -321,6 +504,7 @@ export async function runSoak(
         while (Date.now() < at && !stop.signal.aborted) await sleep(500);
         const target = pickKnown('requestId');
         if (stop.signal.aborted || target === undefined) continue;
+        const requestedMs = Date.now();
         const response = await api('/trace/v1/anonymisations', target.tenant, {
           method: 'POST',
           body: JSON.stringify({
@@ -329,10 +513,17 @@ export async function runSoak(
           }),
         }).catch(() => undefined);
         anonymisations.requested += 1;
-        if (response?.status === 202) {
-          const body = (await response.json()) as { operationId: string };
-          anonymisations.operations.push({ id: body.operationId, tenant: target.tenant });
-        } else anonymisations.refused += 1;
+        const accepted =
+          response?.status === 202
+            ? OperationAcceptedSchema.safeParse(await response.json().catch(() => undefined))
+            : undefined;
+        if (accepted?.success)
+          anonymisations.operations.push({
+            id: accepted.data.operationId,
+            tenant: target.tenant,
+            requestedMs,
+          });
+        else anonymisations.refused += 1;
       }
     })();
 
@@ -341,11 +532,12 @@ export async function runSoak(
     while (!stop.signal.aborted) {
       const sampleAt = started + (samples.length + 1) * SAMPLE_MS;
       while (Date.now() < sampleAt && !stop.signal.aborted) await sleep(250);
-      const [ingestMetrics, jobsMetrics, lag] = await Promise.all([
-        scrape(`${running.ingest.url}/metrics`),
-        scrape(`${running.jobs.url}/metrics`),
-        consumerLag(admin, `${prefix}-ingest`, topics).catch(() => Number.NaN),
-      ]);
+      const { ingestMetrics, jobsMetrics, lag } = await readServices(
+        running,
+        admin,
+        prefix,
+        topics,
+      );
       const rssMb = Object.fromEntries(
         PROCESSES.map((name) => [name, round(procStatusKb(pids[name], 'VmRSS') / 1024, 1)]),
       ) as Record<ProcessName, number>;
@@ -374,18 +566,22 @@ export async function runSoak(
     clearTimeout(deadline);
     await Promise.all([producing, querying, anonymising]);
 
-    // The operations requested: what the jobs made of them.
-    const statuses: Record<string, number> = {};
-    for (const { id, tenant } of anonymisations.operations) {
-      const status = await api(`/trace/v1/operations/${encodeURIComponent(id)}`, tenant).then(
-        async (response) =>
-          response.ok
-            ? ((await response.json()) as { status: string }).status
-            : `http ${response.status}`,
-        () => 'unreachable',
-      );
-      statuses[status] = (statuses[status] ?? 0) + 1;
-    }
+    // What the jobs made of the requested operations; ingest goes on consuming meanwhile.
+    const drainStartedMs = Date.now();
+    const readings = await drainOperations(
+      api,
+      anonymisations.operations,
+      options.drainMinutes * 60_000,
+      interrupted.signal,
+    );
+    const drainEndedMs = Date.now();
+    const afterDrain = await readServices(running, admin, prefix, topics);
+    for (const name of PROCESSES)
+      if (procStatusKb(pids[name], 'VmRSS') === 0) exitedEarly.add(name);
+    const outcomes = anonymisations.operations.map((operation) =>
+      outcomeOf(operation, readings.get(operation.id), drainEndedMs),
+    );
+    const statuses = countStatuses(outcomes.map((outcome) => outcome.status));
 
     const perMinute = new Map<number, Sample[]>();
     for (const sample of samples) {
@@ -438,12 +634,22 @@ export async function runSoak(
     const lagSlope = slope(secondHalf.map((s) => [s.seconds / 60, s.lag]));
     const end = samples.at(-1) as Sample;
     const allLatencies = samples.flatMap((s) => s.queryLatenciesMs);
+    // Failures and dead letters of the drain count too. The counters only grow, so the larger
+    // reading is the latest: a process gone by then scrapes as 0 and is in processesExited.
     const errors = {
       query: end.queryErrors,
       anonymisationRefused: anonymisations.refused,
       anonymisationFailed: statuses.failed ?? 0,
-      jobFailures: end.jobFailures,
-      deadLettered: end.deadLettered,
+      /** Still pending or running after the drain, or never read. */
+      anonymisationUnfinished: outcomes.filter((outcome) => !hasEnded(outcome.status)).length,
+      jobFailures: Math.max(
+        end.jobFailures,
+        metricSum(afterDrain.jobsMetrics, 'ariane_job_runs_total', 'outcome="failure"'),
+      ),
+      deadLettered: Math.max(
+        end.deadLettered,
+        metricSum(afterDrain.ingestMetrics, 'ariane_ingest_records_dead_lettered_total'),
+      ),
       processesExited: [...exitedEarly],
     };
     const verdict = {
@@ -458,6 +664,7 @@ export async function runSoak(
         errors.query +
           errors.anonymisationRefused +
           errors.anonymisationFailed +
+          errors.anonymisationUnfinished +
           errors.jobFailures +
           errors.deadLettered ===
           0 && exitedEarly.size === 0,
@@ -484,6 +691,11 @@ export async function runSoak(
         rows,
       ),
     );
+    const drainSeconds = round((drainEndedMs - drainStartedMs) / 1000);
+    console.log(
+      `\n${outcomes.length} operations, drained for ${drainSeconds} s (at most ${options.drainMinutes} min); lag after the drain ${afterDrain.lag}`,
+    );
+    if (outcomes.length > 0) console.log(operationsTable(outcomes));
     console.log(
       `verdict: memory flat (second-half RSS slope < ${RSS_SLOPE_LIMIT_MB_PER_MIN} MB/min each): ${verdict.memoryFlat}; lag bounded (second-half slope < ${LAG_SLOPE_LIMIT_SECONDS_PER_MIN} s of traffic/min, end < ${LAG_END_LIMIT_SECONDS} s of traffic): ${verdict.lagBounded}; no errors: ${verdict.noErrors}`,
     );
@@ -500,7 +712,12 @@ export async function runSoak(
         max: round(Math.max(...loadAverages), 2),
       },
       rss,
-      lag: { max: Math.max(...lags), end: end.lag, secondHalfSlopePerMin: round(lagSlope) },
+      lag: {
+        max: Math.max(...lags),
+        end: end.lag,
+        secondHalfSlopePerMin: round(lagSlope),
+        afterDrain: afterDrain.lag,
+      },
       queries: {
         count: end.queries,
         notFound: queries.notFound,
@@ -509,6 +726,8 @@ export async function runSoak(
       },
       jobs: { runs: end.jobRuns, failures: end.jobFailures },
       anonymisations: { requested: anonymisations.requested, statuses },
+      drain: { maxMinutes: options.drainMinutes, seconds: drainSeconds },
+      operations: outcomes,
       errors,
       verdict,
     };
