@@ -4,6 +4,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { topicNames } from '../../core/src/kafka/topics.js';
 import type { IndexableEvent } from '../../ingest/src/pipeline/normalised.js';
+import { precedenceVersion } from '../../ingest/src/sink/bulk-writer.js';
 import { normaliseForBench } from '../normalise.js';
 import { freePort, startServiceProcess } from '../service-process.js';
 
@@ -58,7 +59,7 @@ export async function startNaive(setup: ContenderSetup): Promise<Contender> {
   const waitJoined = await subscribed(setup, consumer);
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
-      for (const { doc, mode } of eventsOf(
+      for (const { doc, precedence } of eventsOf(
         setup,
         topic,
         partition,
@@ -69,9 +70,9 @@ export async function startNaive(setup: ContenderSetup): Promise<Contender> {
           index: names.eventsIndexFor(new Date(doc['@timestamp'])),
           id: doc.event.id,
           document: doc,
+          ...precedenceVersion(precedence),
         };
-        if (mode === 'create') await setup.es.create(target, { ignore: [409] });
-        else await setup.es.index(target);
+        await setup.es.index(target, { ignore: [409] });
       }
     },
   });
@@ -96,18 +97,18 @@ export async function startHelper(setup: ContenderSetup): Promise<Contender> {
         events.push(
           ...eventsOf(setup, batch.topic, batch.partition, message.offset, message.value),
         );
-      const modes = new Map(events.map(({ doc, mode }) => [doc, mode]));
+      const precedences = new Map(events.map(({ doc, precedence }) => [doc, precedence]));
       let lost = 0;
       await setup.es.helpers.bulk({
         datasource: events.map(({ doc }) => doc),
-        onDocument: (doc) =>
-          ({
-            [modes.get(doc) ?? 'index']: {
-              _index: names.eventsIndexFor(new Date(doc['@timestamp'])),
-              _id: doc.event.id,
-            },
-          }) as { index: { _index: string; _id: string } },
-        // A `create` conflict is a duplicate line already stored, not a loss.
+        onDocument: (doc) => ({
+          index: {
+            _index: names.eventsIndexFor(new Date(doc['@timestamp'])),
+            _id: doc.event.id,
+            ...precedenceVersion(precedences.get(doc) ?? 'preferred'),
+          },
+        }),
+        // A version conflict is a copy already stored, not a loss.
         onDrop: (dropped) => {
           if (dropped.status !== 409) lost += 1;
         },

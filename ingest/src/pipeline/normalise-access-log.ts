@@ -69,5 +69,5 @@ export function normaliseAccessLog(line: GenericAccessLog, ctx: NormaliseContext
       source: ctx.origin,
     },
   });
-  return applyTimePolicy([{ doc, mode: 'index' }], ctx);
+  return applyTimePolicy([{ doc, precedence: 'preferred' }], ctx);
 }

@@ -231,7 +231,7 @@ export function normaliseLegLine(line: LegLine, ctx: NormaliseContext): Indexabl
     },
     ctx,
   );
-  return [{ doc, mode: 'index' }];
+  return [{ doc, precedence: 'preferred' }];
 }
 
 interface SummaryFacts {
@@ -307,7 +307,7 @@ export function normaliseSummaryLine(line: SummaryLine, ctx: NormaliseContext): 
     ctx,
   );
   // The event-log summary carries duration and exported attributes: it wins when both exist.
-  return [{ doc, mode: 'create' }];
+  return [{ doc, precedence: 'fallback' }];
 }
 
 export function normaliseCircuitPathLine(
@@ -337,7 +337,7 @@ export function normaliseCircuitPathLine(
       source: ctx.origin,
     },
   });
-  return [{ doc, mode: 'index' }];
+  return [{ doc, precedence: 'preferred' }];
 }
 
 /** Filter messages are free text written by policies; they can echo a token. */
@@ -370,15 +370,15 @@ function redactFilterMessages(node: unknown): { value: unknown; redacted: boolea
 
 /**
  * A transaction event-log line: one leg document per leg and one summary. The event log has no
- * raw headers, so its legs are written with `create`: an open-traffic leg for the same id (which
- * has the headers) always wins, and this one only fills in when open traffic is not shipped.
+ * raw headers, so its legs are a `fallback`: an open-traffic leg for the same id (which has the
+ * headers) always wins, and this one only fills in when open traffic is not shipped.
  */
 export function normaliseEventLogTransaction(
   line: EventLogTransaction,
   ctx: NormaliseContext,
 ): IndexableEvent[] {
   const legs = line.legs.map((leg: EventLogLeg): IndexableEvent => ({
-    mode: 'create',
+    precedence: 'fallback',
     doc: legEvent(
       {
         cid: line.correlationId,
@@ -419,5 +419,5 @@ export function normaliseEventLogTransaction(
     },
     ctx,
   );
-  return [...legs, { doc: summary, mode: 'index' }];
+  return [...legs, { doc: summary, precedence: 'preferred' }];
 }

@@ -130,5 +130,5 @@ export function normaliseServiceLog(record: ServiceLog, ctx: NormaliseContext): 
       source: ctx.origin,
     },
   });
-  return applyTimePolicy([{ doc, mode: 'index' }], ctx);
+  return applyTimePolicy([{ doc, precedence: 'preferred' }], ctx);
 }

@@ -23,17 +23,20 @@ export interface NormaliseContext {
 }
 
 /**
- * How a document is written. `index` overwrites, so a replay lands on the same document with the
- * same content. `create` only fills a gap: Axway legs and summaries can come from both the open
- * traffic log and the transaction event log under the same `_id`, and the richer source (open
- * traffic legs with their raw headers; event-log summaries with `customMsgAtts`) must win
- * whatever the arrival order.
+ * Which stored copy of a document a write may replace. Axway legs and summaries can come from
+ * both the open traffic log and the transaction event log under the same `_id`, and the richer
+ * source must win whatever the arrival order (open traffic legs, with their raw headers;
+ * event-log summaries, with `customMsgAtts`): it is `preferred`, the other one `fallback`.
+ * Documents with a single source are `preferred`. A write replaces only a copy of lower
+ * precedence (see the sink), so a replay or a duplicate line leaves the stored document as it
+ * is rather than overwriting it with the same content: every overwrite leaves a deleted version
+ * on disk, which an anonymisation of that index would then have to merge away.
  */
-export type WriteMode = 'index' | 'create';
+export type Precedence = 'preferred' | 'fallback';
 
 export interface IndexableEvent {
   readonly doc: TraceEvent;
-  readonly mode: WriteMode;
+  readonly precedence: Precedence;
 }
 
 export type SkipReason = 'axway_trace' | 'axway_event_log_metadata';
@@ -177,7 +180,7 @@ export function applyTimePolicy(
     else if (verdict === 'future') {
       const flags = new Set(event.doc.ariane.flags ?? []).add('future_timestamp');
       kept.push({
-        mode: event.mode,
+        precedence: event.precedence,
         doc: { ...event.doc, ariane: { ...event.doc.ariane, flags: [...flags] } },
       });
     } else kept.push(event);

@@ -163,14 +163,14 @@ async function prepareBulk(
     });
     if (result.kind === 'events') {
       if (result.expired > 0) metrics.droppedExpired.inc(result.expired);
-      for (const { doc, mode } of result.events) {
+      for (const { doc, precedence } of result.events) {
         const operationId = deps.denyList.match(doc);
         const stored = operationId === undefined ? doc : deps.onDenyListMatch(doc, operationId);
         if (operationId !== undefined) metrics.anonymised.inc();
         docs.push({
           index: settings.indexNames.eventsIndexFor(new Date(stored['@timestamp'])),
           id: stored.event.id,
-          mode,
+          precedence,
           doc: stored,
         });
         owners.push(record);

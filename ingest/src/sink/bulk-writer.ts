@@ -1,16 +1,16 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
-import type { WriteMode } from '../pipeline/normalised.js';
+import type { Precedence } from '../pipeline/normalised.js';
 
 export interface BulkDocument {
   readonly index: string;
   readonly id: string;
-  readonly mode: WriteMode;
+  readonly precedence: Precedence;
   readonly doc: TraceEvent;
 }
 
 /**
- * `ok`: stored (or, for `create`, already there). `retryable`: not stored this time but may be
+ * `ok`: stored, or already there with at least the same precedence. `retryable`: not stored this time but may be
  * later (429, 5xx, timeouts, the node unreachable). `rejected`: Elasticsearch refused this
  * document for good (mapping conflict, malformed value, 400); retrying cannot help.
  */
@@ -21,8 +21,8 @@ export type BulkItemResult =
 
 /**
  * Where normalised events are stored. Contract:
- * - Idempotent: each document has a deterministic `_id`; `index` replaces it with the same
- *   content, `create` leaves an existing one alone, so writing a batch twice stores it once.
+ * - Idempotent: each document has a deterministic `_id` and replaces only a stored copy of lower
+ *   precedence, so writing a batch twice stores it once and changes nothing the second time.
  * - `write` resolves only once Elasticsearch has answered for every document, with one result
  *   per document, in order. It never throws: a request that fails as a whole (network error,
  *   timeout, 429/5xx on the request) makes every document `retryable`.
@@ -40,6 +40,16 @@ export interface BatchSink {
  */
 const BLOCKED = 'cluster_block_exception';
 
+const EXTERNAL_VERSION: Record<Precedence, number> = { fallback: 1, preferred: 2 };
+
+/**
+ * Precedence as an Elasticsearch external version: a write whose version is not above the
+ * stored one is refused with a 409 and leaves the stored document, and its bytes, untouched.
+ */
+export function precedenceVersion(precedence: Precedence) {
+  return { version: EXTERNAL_VERSION[precedence], version_type: 'external' as const };
+}
+
 function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 408 || status >= 500;
 }
@@ -50,8 +60,13 @@ export function elasticsearchBatchSink(es: Client, requestTimeoutMs: number): Ba
     async write(docs) {
       if (docs.length === 0) return [];
       const operations: unknown[] = [];
-      for (const { index, id, mode, doc } of docs)
-        operations.push({ [mode]: { _index: index, _id: id } }, doc);
+      for (const { index, id, precedence, doc } of docs)
+        operations.push(
+          {
+            index: { _index: index, _id: id, ...precedenceVersion(precedence) },
+          },
+          doc,
+        );
       let response;
       try {
         response = await es.bulk({ operations }, { requestTimeout: requestTimeoutMs });
@@ -64,7 +79,8 @@ export function elasticsearchBatchSink(es: Client, requestTimeoutMs: number): Ba
         if (!result) return { status: 'retryable', error: 'missing_item' };
         const status = result.status;
         if (status < 300) return { status: 'ok' };
-        if (status === 409 && 'create' in item) return { status: 'ok' };
+        // A version conflict: a copy of the same or higher precedence is already stored.
+        if (status === 409) return { status: 'ok' };
         const error = result.error?.type ?? `status_${status}`;
         return isRetryableStatus(status) || error === BLOCKED
           ? { status: 'retryable', error }

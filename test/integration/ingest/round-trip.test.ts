@@ -78,8 +78,17 @@ void describe('ingest round trip (real Kafka and Elasticsearch)', () => {
     assert.ok(byRequestId.some((e) => e.service.name === 'vitam-metadata'));
   });
 
-  void test('replaying the same offsets creates no duplicates', async () => {
+  const deletedOnDisk = async (): Promise<number> => {
+    const stats = await stack.es.client.indices.stats({
+      index: stack.eventsPattern,
+      metric: 'docs',
+    });
+    return stats._all.primaries?.docs?.deleted ?? 0;
+  };
+
+  void test('replaying the same offsets creates no duplicates and rewrites nothing', async () => {
     const before = await search({ match_all: {} });
+    const deletedBefore = await deletedOnDisk();
     await stack.stop();
     const admin = await stack.kafka.admin();
     for (const topic of [stack.topics.gateway, stack.topics.services])
@@ -91,9 +100,9 @@ void describe('ingest round trip (real Kafka and Elasticsearch)', () => {
     assert.equal(replayed, 11, 'every record was read again');
     const after = await search({ match_all: {} });
     assert.equal(after.length, before.length);
-    assert.deepEqual(
-      after.map((e) => e.event.id),
-      before.map((e) => e.event.id),
-    );
+    // Not even overwritten with the same content (`event.ingested` would change): an overwrite
+    // leaves a deleted version on disk, which an anonymisation would have to merge away.
+    assert.deepEqual(after, before);
+    assert.ok((await deletedOnDisk()) <= deletedBefore);
   });
 });

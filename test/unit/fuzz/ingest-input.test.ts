@@ -172,9 +172,9 @@ function assertSound(result: Normalised, raw: Buffer): void {
   switch (result.kind) {
     case 'events':
       assert.ok(result.events.length > 0);
-      for (const { doc, mode } of result.events) {
+      for (const { doc, precedence } of result.events) {
         TraceEventSchema.parse(doc);
-        assert.ok(mode === 'index' || mode === 'create');
+        assert.ok(precedence === 'preferred' || precedence === 'fallback');
         assert.ok(doc.event.id.length > 0 && doc.event.id.length <= 512, doc.event.id);
         assert.ok(Number.isFinite(Date.parse(doc['@timestamp'])));
       }

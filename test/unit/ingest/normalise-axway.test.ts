@@ -97,10 +97,10 @@ void describe('Axway open traffic lines', () => {
     const openTraffic = normalise(fixture('axway-open-traffic-summary'));
     const eventLog = normalise(fixture('axway-event-log-transaction'));
     assert.ok(openTraffic.kind === 'events' && eventLog.kind === 'events');
-    assert.equal(openTraffic.events[0]?.mode, 'create');
+    assert.equal(openTraffic.events[0]?.precedence, 'fallback');
     assert.equal(
-      eventLog.events.find((e) => e.doc.event.dataset === 'axway.summary')?.mode,
-      'index',
+      eventLog.events.find((e) => e.doc.event.dataset === 'axway.summary')?.precedence,
+      'preferred',
     );
   });
 
@@ -158,12 +158,12 @@ void describe('Axway transaction event log', () => {
     assert.equal(summary?.http?.request?.id, REQUEST_ID);
   });
 
-  void test('legs are written with create, so the open-traffic leg (with headers) wins', () => {
+  void test('event-log legs are a fallback, so the open-traffic leg (with headers) wins', () => {
     const result = normalise(fixture('axway-event-log-transaction'));
     assert.ok(result.kind === 'events');
     assert.deepEqual(
-      result.events.map((e) => e.mode),
-      ['create', 'create', 'index'],
+      result.events.map((e) => e.precedence),
+      ['fallback', 'fallback', 'preferred'],
     );
   });
 
