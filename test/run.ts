@@ -27,9 +27,10 @@ const MODES: Record<string, readonly Suite[]> = {
 
 const SUITE_OPTIONS: Record<Suite, readonly string[]> = {
   unit: ['--test-timeout=30000'],
-  // One file at a time: two JVMs already share the 2 cores of a CI machine. A suite may wait on
-  // Elasticsearch's 30 s history-lease timer several times (anonymisation erasures).
-  integration: ['--test-concurrency=1', '--test-timeout=300000'],
+  // One file at a time: two JVMs already share the 2 cores of a CI machine. The timeout covers a
+  // whole file, and a suite may wait on Elasticsearch's 30 s history-lease timer several times
+  // (anonymisation erasures): the live-index suite took 220 s on a loaded machine.
+  integration: ['--test-concurrency=1', '--test-timeout=600000'],
 };
 
 /** Node 20's --test does not expand globs, so the harness lists the files itself. */

@@ -262,13 +262,18 @@ export async function runOperation(
     : { eventsMatched: 0, eventsAnonymised: 0, eventsDeleted: 0, indicesTouched: [], errors: [] };
   const value = await readSelectorValue(es, names, operation.operationId);
   if (value === undefined) {
-    result.errors.push({
-      code: 'ARIANE_ANONYMISATION_VALUE_LOST',
-      message: 'the selector value is no longer held; the operation cannot be verified',
-    });
-    operation = { ...operation, status: 'failed', finishedAt: new Date().toISOString(), result };
-    await saveOperation(es, names, operation);
-    return operation;
+    // The value is forgotten only once the verification is saved: a crash in between leaves an
+    // operation that only missed its final status.
+    if (!result.verification)
+      result.errors.push({
+        code: 'ARIANE_ANONYMISATION_VALUE_LOST',
+        message: 'the selector value is no longer held; the operation cannot be verified',
+      });
+    return finish(
+      deps,
+      { ...operation, status: result.verification?.passed ? 'done' : 'failed' },
+      result,
+    );
   }
   await saveOperation(es, names, operation);
   log.info(
@@ -339,14 +344,9 @@ export async function runOperation(
       if (matched) touched.add(index);
     }
     result.indicesTouched = [...touched].sort();
-    // The clear value is still needed in memory for verification, but no longer on disk.
-    await es.delete(
-      { index: names.anonymisationRequests, id: operation.operationId, refresh: true },
-      { ignore: [404] },
-    );
     const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
-    await Promise.all([
-      ...result.indicesTouched.map((index) =>
+    await Promise.all(
+      result.indicesTouched.map((index) =>
         eraseLiveIndex(
           es,
           names.locks,
@@ -361,62 +361,79 @@ export async function runOperation(
           erase,
         ),
       ),
-      // Only the query API writes here, and only new documents: no block needed.
-      expungeDeletes(es, names.anonymisationRequests, erase),
-    ]);
+    );
     const verifications: Verification[] = [];
     for (const index of indices)
       verifications.push(await verifyErased(es, index, value, operation));
     // Each erased index passed an on-disk check: its selector value is in no segment any more.
     const onDisk = { passed: true, checks: result.indicesTouched.length, failures: [] };
     result.verification = combineVerifications([...verifications, onDisk]);
-    if (!result.verification.passed)
+    if (!result.verification.passed) {
       result.errors.push({
         code: 'ARIANE_ANONYMISATION_UNVERIFIED',
         message: 'original values are still found',
       });
-    operation = {
-      ...operation,
-      status: result.verification.passed ? 'done' : 'failed',
-      finishedAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-      result,
-    };
+      log.warn({ failures: result.verification.failures }, 'anonymisation unverified');
+    }
+    // The clear value stayed on disk until now, so that a deferred or interrupted erasure
+    // resumes with it; from here on it only lives in memory.
+    await saveOperation(es, names, { ...operation, result });
+    await es.delete(
+      { index: names.anonymisationRequests, id: operation.operationId, refresh: true },
+      { ignore: [404] },
+    );
+    // Only the query API writes here, and only new documents: no block needed.
+    await expungeDeletes(es, names.anonymisationRequests, erase);
+    operation = { ...operation, status: result.verification.passed ? 'done' : 'failed' };
   } catch (error) {
     // Another instance holds the lease now and may be running this operation: leave it alone.
     if (deps.signal?.aborted) throw error;
-    const failure =
-      error instanceof OperationFailure
-        ? { code: error.code, message: error.message }
-        : error instanceof ErasureIncompleteError
-          ? { code: 'ARIANE_ANONYMISATION_INCOMPLETE', message: error.message }
-          : error instanceof ErasureDeferredError
-            ? { code: 'ARIANE_ANONYMISATION_DEFERRED', message: error.message }
-            : {
-                code: 'ARIANE_STORE_UNAVAILABLE',
-                message: 'Elasticsearch failed during the operation; it will resume',
-              };
-    log.error({ err: error, code: failure.code }, 'anonymisation attempt failed');
+    const failure = attemptFailure(error);
     result.errors.push(failure);
-    // Store errors and deferred erasures leave the operation running: the next run resumes it.
-    const resumable = ['ARIANE_STORE_UNAVAILABLE', 'ARIANE_ANONYMISATION_DEFERRED'].includes(
-      failure.code,
-    );
-    operation = {
-      ...operation,
-      status: resumable ? 'running' : 'failed',
-      updatedAt: new Date().toISOString(),
-      ...(!resumable && { finishedAt: new Date().toISOString() }),
-      result,
-    };
-    await saveOperation(es, names, operation);
-    if (resumable) throw error;
-    return operation;
+    operation = { ...operation, updatedAt: new Date().toISOString(), result };
+    if (failure.code === 'ARIANE_ANONYMISATION_DEFERRED') {
+      // Not a failure: the erasure waits for the next run, the value still on disk, and the
+      // operations queued behind this one go on.
+      log.warn({ code: failure.code }, 'anonymisation erasure deferred to the next run');
+      await saveOperation(es, names, operation);
+      return operation;
+    }
+    log.error({ err: error, code: failure.code }, 'anonymisation attempt failed');
+    if (failure.code === 'ARIANE_STORE_UNAVAILABLE') {
+      // The operation stays running and the run stops: the next one resumes it.
+      await saveOperation(es, names, operation);
+      throw error;
+    }
+    return finish(deps, { ...operation, status: 'failed' }, result);
   }
+  return finish(deps, operation, result);
+}
+
+function attemptFailure(error: unknown): { code: string; message: string } {
+  if (error instanceof OperationFailure) return { code: error.code, message: error.message };
+  if (error instanceof ErasureIncompleteError)
+    return { code: 'ARIANE_ANONYMISATION_INCOMPLETE', message: error.message };
+  if (error instanceof ErasureDeferredError)
+    return { code: 'ARIANE_ANONYMISATION_DEFERRED', message: error.message };
+  return {
+    code: 'ARIANE_STORE_UNAVAILABLE',
+    message: 'Elasticsearch failed during the operation; it will resume',
+  };
+}
+
+/** Records an operation's end: its final status, an audit record (names and counts) and a log line. */
+async function finish(
+  deps: AnonymisationDeps,
+  ended: Operation,
+  result: OperationResult,
+): Promise<Operation> {
+  const { es, names } = deps;
+  const at = new Date().toISOString();
+  const operation: Operation = { ...ended, finishedAt: at, updatedAt: at, result };
   await saveOperation(es, names, operation);
   await writeAudit(es, names, {
     kind: 'anonymisation',
-    at: new Date().toISOString(),
+    at,
     operationId: operation.operationId,
     tenant: operation.tenant,
     outcome: operation.status === 'done' ? 'success' : 'failure',
@@ -432,8 +449,9 @@ export async function runOperation(
       errors: result.errors,
     },
   });
-  log.info(
+  deps.logger.info(
     {
+      operationId: operation.operationId,
       status: operation.status,
       eventsAnonymised: result.eventsAnonymised,
       indices: result.indicesTouched,

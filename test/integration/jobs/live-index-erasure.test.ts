@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errors } from '@elastic/elasticsearch';
 import { ensureDenyListIndex } from '../../../core/src/anonymisation/deny-list-store.js';
 import {
   ensureOperationIndices,
@@ -18,71 +17,9 @@ import {
 } from '../../../jobs/src/anonymisation/write-block.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import { anonymisationTestDeps, personalEvent, sourcesOf } from '../../helpers/jobs.js';
+import { OverwritingWriter, writeBlockSetting } from '../../helpers/live-index.js';
 
 const DAY = '2024.03.10';
-
-/**
- * What ingest does to a live index: overwrite the same documents again and again (duplicate
- * lines carry the same `_id`), retrying whatever a write block refuses until it is stored.
- */
-class OverwritingWriter {
-  written = 0;
-  blockedAttempts = 0;
-  firstBlockedAt = 0;
-  lastBlockedAt = 0;
-  private stopped = false;
-  private readonly loop: Promise<void>;
-
-  constructor(
-    private readonly es: EsTestContext['client'],
-    private readonly index: string,
-  ) {
-    this.loop = this.run();
-  }
-
-  private async run(): Promise<void> {
-    for (let round = 0; !this.stopped; round += 1) {
-      const doc = personalEvent({
-        '@timestamp': '2024-03-10T12:00:00.000Z',
-        http: { request: { id: 'req-unrelated', method: 'GET' } },
-        user: { id: 'user-unrelated' },
-        client: { ip: '192.0.2.99' },
-        message: `round ${round}`,
-      });
-      try {
-        await this.es.index({ index: this.index, id: `dup-${round % 5}`, document: doc });
-        this.written += 1;
-      } catch (error) {
-        const blocked =
-          error instanceof errors.ResponseError &&
-          JSON.stringify(error.body).includes('cluster_block_exception');
-        if (!blocked) throw error;
-        this.blockedAttempts += 1;
-        this.lastBlockedAt = Date.now();
-        this.firstBlockedAt ||= this.lastBlockedAt;
-        round -= 1;
-      }
-      await sleep(20);
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-  }
-}
-
-async function writeBlockSetting(
-  es: EsTestContext['client'],
-  index: string,
-): Promise<string | undefined> {
-  const settings = await es.indices.getSettings({
-    index,
-    name: 'index.blocks.write',
-    flat_settings: true,
-  });
-  return settings[index]?.settings?.['index.blocks.write'] as string | undefined;
-}
 
 describe('anonymisation of an index ingest keeps writing to', () => {
   const ctx = new EsTestContext();
