@@ -334,6 +334,8 @@ async function startServices(prefix: string): Promise<RunningServices> {
       JOBS_OPS_PORT: String(port),
       ANONYMISATION_CRON: '* * * * *',
       RETENTION_CRON: '*/2 * * * *',
+      // A few lines per run, and they tell why an erasure needed more than one merge.
+      LOG_LEVEL: 'info',
     }));
     await start('query', 'query-api/src/server.ts', (port) => ({
       QUERY_API_HOST: '127.0.0.1',
