@@ -168,7 +168,7 @@ export async function expungeDeletes(
 
 /** How an erasure of a live index proves its operation's old versions gone. */
 export interface LiveErasureProof {
-  /** True once they are provably off disk (see `valueGoneFromSegments`). */
+  /** True once they are provably off disk (see `valueInSegments`). */
   readonly provenGone: () => Promise<boolean>;
   /** Rewrites what arrived in clear since the passes (before ingest saw the deny list). */
   readonly catchUp: () => Promise<void>;

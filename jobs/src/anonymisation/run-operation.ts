@@ -25,7 +25,7 @@ import {
   expungeDeletes,
   type EraseOptions,
 } from './erase.js';
-import { combineVerifications, valueGoneFromSegments, verifyErased } from './verify.js';
+import { combineVerifications, valueInSegments, verifyErased } from './verify.js';
 import { liftStaleWriteBlocks } from './write-block.js';
 
 export interface AnonymisationDeps {
@@ -352,8 +352,21 @@ export async function runOperation(
           names.locks,
           index,
           {
-            provenGone: () =>
-              valueGoneFromSegments(es, index, SELECTOR_FIELDS[operation.selector.type], value),
+            provenGone: async () => {
+              const found = await valueInSegments(
+                es,
+                index,
+                SELECTOR_FIELDS[operation.selector.type],
+                value,
+              );
+              // Each round that does not pass costs a merge, and the last one a write block.
+              if (!found.gone)
+                log.info(
+                  { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },
+                  'selector value still in the index after the merge',
+                );
+              return found.gone;
+            },
             catchUp: async () => {
               await rewriteIndex(deps, targetOf(index));
             },

@@ -94,27 +94,37 @@ export function combineVerifications(parts: readonly Verification[]): Verificati
   };
 }
 
+/** Where a value still is in an index: counts and field names, never the value. */
+export interface ValueInSegments {
+  readonly gone: boolean;
+  /** Live documents, of any tenant, holding the value in one of the fields. */
+  readonly liveHolders: number;
+  /** Fields whose term dictionaries still list it (looked up only when no live holder). */
+  readonly fieldsListing: readonly string[];
+}
+
 /**
  * Whether no segment of `index` holds `value` in any of `fields` any more, deleted documents
  * included: the term dictionaries (read by a terms aggregation with `min_doc_count: 0`) keep a
  * deleted document's terms until a merge drops it. Every document an operation rewrote held its
  * selector value in one of the selector's fields, so on those fields this proves its old versions
  * physically gone, whatever else is deleted in the index. It cannot tell while a live document
- * (another tenant's) holds the value: then it answers false.
+ * (another tenant's) holds the value: then it is not `gone`.
  */
-export async function valueGoneFromSegments(
+export async function valueInSegments(
   es: Client,
   index: string,
   fields: readonly string[],
   value: string,
-): Promise<boolean> {
+): Promise<ValueInSegments> {
   await es.indices.refresh({ index });
   const live = await es.count({
     index,
     query: { bool: { should: fields.map((field) => ({ term: { [field]: value } })) } },
   });
-  if (live.count > 0) return false;
-  return (await fieldsListingTerm(es, index, fields, value)).length === 0;
+  if (live.count > 0) return { gone: false, liveHolders: live.count, fieldsListing: [] };
+  const fieldsListing = await fieldsListingTerm(es, index, fields, value);
+  return { gone: fieldsListing.length === 0, liveHolders: 0, fieldsListing };
 }
 
 /**
