@@ -58,10 +58,10 @@ export class ErasureIncompleteError extends Error {
   }
 }
 
-/** A live index's erasure did not finish within its write block; the next run resumes it. */
+/** A live index's erasure is not proven yet; the next run resumes it. */
 export class ErasureDeferredError extends Error {
   constructor(readonly index: string) {
-    super(`the erasure of ${index} did not finish within its write block; it resumes next run`);
+    super(`the erasure of ${index} is not proven yet; it resumes next run`);
     this.name = 'ErasureDeferredError';
   }
 }
@@ -166,10 +166,17 @@ export async function expungeDeletes(
   throw new ErasureIncompleteError(index, deleted);
 }
 
+/**
+ * What a per-value check (see `valueInSegments`) says after a merge: `gone`, proven off disk;
+ * `in_segments`, still in a segment no merge has rewritten yet (no live document holds it);
+ * `undecidable`, live documents hold it (another tenant's, or late ones of this operation's), so
+ * the term dictionaries list it whatever this operation's old versions became.
+ */
+export type ValueProof = 'gone' | 'in_segments' | 'undecidable';
+
 /** How an erasure of a live index proves its operation's old versions gone. */
 export interface LiveErasureProof {
-  /** True once they are provably off disk (see `valueInSegments`). */
-  readonly provenGone: () => Promise<boolean>;
+  readonly check: () => Promise<ValueProof>;
   /** Rewrites what arrived in clear since the passes (before ingest saw the deny list). */
   readonly catchUp: () => Promise<void>;
 }
@@ -180,10 +187,12 @@ export interface LiveErasureProof {
  * document" is never true for long. The merge runs while writes flow, once history retention has
  * released the operation's deletes, which lets the merge drop its old versions; `proof` then
  * checks exactly that, per value, over a few rounds (a late clear event is rewritten between
- * them). Only when it cannot tell does the erasure fall back to the whole-index proof under a
- * write block (see `write-block.ts`), set just before the leases' next renewal so that it lasts
- * seconds, and never longer than `blockMaxMs`: past that the block is lifted and
- * ErasureDeferredError hands the erasure to the next run.
+ * them). When the value is still only in segments, the erasure is handed to the next run
+ * (ErasureDeferredError): a write block would stop ingest without hastening the merge that is
+ * missing. Only when the check cannot tell does the erasure fall back to the whole-index proof
+ * under a write block (see `write-block.ts`), set just before the leases' next renewal so that it
+ * lasts seconds, and never longer than `blockMaxMs`: past that the block is lifted and the
+ * erasure is deferred all the same.
  */
 export async function eraseLiveIndex(
   es: Client,
@@ -193,11 +202,14 @@ export async function eraseLiveIndex(
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
 ): Promise<void> {
   await requireSingleDeleteMerges(es, index);
+  let outcome: ValueProof = 'undecidable';
   for (let round = 1; round <= options.proofRounds; round += 1) {
     await commitAndMerge(es, index, options);
-    if (await proof.provenGone()) return;
+    outcome = await proof.check();
+    if (outcome === 'gone') return;
     if (round < options.proofRounds) await proof.catchUp();
   }
+  if (outcome === 'in_segments') throw new ErasureDeferredError(index);
   await sleep(await untilShortlyBeforeLeaseRenewal(es, index));
   await withWriteBlock(es, locksIndex, index, () =>
     expungeDeletes(es, index, options, Date.now() + options.blockMaxMs),

@@ -352,20 +352,20 @@ export async function runOperation(
           names.locks,
           index,
           {
-            provenGone: async () => {
+            check: async () => {
               const found = await valueInSegments(
                 es,
                 index,
                 SELECTOR_FIELDS[operation.selector.type],
                 value,
               );
-              // Each round that does not pass costs a merge, and the last one a write block.
-              if (!found.gone)
-                log.info(
-                  { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },
-                  'selector value still in the index after the merge',
-                );
-              return found.gone;
+              if (found.gone) return 'gone';
+              // Each round that does not pass costs a merge and, past the last, a run.
+              log.info(
+                { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },
+                'selector value still in the index after the merge',
+              );
+              return found.liveHolders > 0 ? 'undecidable' : 'in_segments';
             },
             catchUp: async () => {
               await rewriteIndex(deps, targetOf(index));

@@ -8,15 +8,19 @@ import {
 } from '../../../core/src/anonymisation/operations.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
-import { DEFAULT_ERASE_OPTIONS } from '../../../jobs/src/anonymisation/erase.js';
+import {
+  DEFAULT_ERASE_OPTIONS,
+  eraseLiveIndex,
+  ErasureDeferredError,
+} from '../../../jobs/src/anonymisation/erase.js';
 import { runQueuedOperations } from '../../../jobs/src/anonymisation/run-operation.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import { anonymisationTestDeps, personalEvent } from '../../helpers/jobs.js';
 import { OverwritingWriter, writeBlockSetting } from '../../helpers/live-index.js';
 
 /**
- * An erasure of a live index that cannot finish within its write-block cap hands over to the
- * next run. Its own file: each run waits for the history leases' 30 s timer.
+ * An erasure of a live index that is not proven in time hands over to the next run. Its own
+ * file: each run waits for the history leases' 30 s timer.
  */
 const ctx = new EsTestContext();
 const prefix = ctx.prefix('jobs-deferred');
@@ -85,4 +89,33 @@ test('an erasure deferred past its block cap resumes with the value kept, and en
   } finally {
     await writer.stop();
   }
+});
+
+test('a value left only in segments defers the erasure without ever blocking writes', async () => {
+  const writer = new OverwritingWriter(es, index);
+  let rounds = 0;
+  try {
+    await sleep(500);
+    await assert.rejects(
+      eraseLiveIndex(
+        es,
+        names.locks,
+        index,
+        {
+          check: () => {
+            rounds += 1;
+            return Promise.resolve('in_segments');
+          },
+          catchUp: () => Promise.resolve(),
+        },
+        { ...DEFAULT_ERASE_OPTIONS, leaseWaitMs: 1_000, proofRounds: 2 },
+      ),
+      ErasureDeferredError,
+    );
+  } finally {
+    await writer.stop();
+  }
+  assert.equal(rounds, 2);
+  assert.equal(writer.blockedAttempts, 0);
+  assert.equal(await writeBlockSetting(es, index), undefined);
 });
