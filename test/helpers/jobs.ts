@@ -1,5 +1,8 @@
 import type { Client } from '@elastic/elasticsearch';
+import { ensureDenyListIndex } from '../../core/src/anonymisation/deny-list-store.js';
+import { ensureOperationIndices } from '../../core/src/anonymisation/operations.js';
 import type { IndexNames } from '../../core/src/es/index-names.js';
+import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
 import type { AnonymisationDeps } from '../../jobs/src/anonymisation/run-operation.js';
@@ -17,6 +20,17 @@ export function anonymisationTestDeps(es: Client, names: IndexNames): Anonymisat
     denyListTtlMs: 20 * 86_400_000,
     keepSessionLinkage: false,
   };
+}
+
+/** What an anonymisation needs under `prefix`: events template, operation and deny-list indices. */
+export async function prepareAnonymisationIndices(
+  es: Client,
+  names: IndexNames,
+  prefix: string,
+): Promise<void> {
+  await installEventsTemplate(es, names, prefix);
+  await ensureOperationIndices(es, names);
+  await ensureDenyListIndex(es, names);
 }
 
 /** Every document of `index` (up to 1000), `_id` included, oldest `@timestamp` first. */

@@ -3,8 +3,9 @@ import { errors, type Client } from '@elastic/elasticsearch';
 import { personalEvent } from './jobs.js';
 
 /**
- * What ingest does to a live index: overwrite the same documents again and again (duplicate
- * lines carry the same `_id`), retrying whatever a write block refuses until it is stored.
+ * The worst a live index sees: the same documents overwritten again and again (ingest itself only
+ * overwrites a fallback copy with a preferred one, but any overwrite leaves a deleted version),
+ * retrying whatever a write block refuses until it is stored.
  */
 export class OverwritingWriter {
   written = 0;

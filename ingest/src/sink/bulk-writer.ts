@@ -10,9 +10,9 @@ export interface BulkDocument {
 }
 
 /**
- * `ok`: stored, or already there with at least the same precedence. `retryable`: not stored this time but may be
- * later (429, 5xx, timeouts, the node unreachable). `rejected`: Elasticsearch refused this
- * document for good (mapping conflict, malformed value, 400); retrying cannot help.
+ * `ok`: stored, or already there with at least the same precedence. `retryable`: not stored this
+ * time but may be later (429, 5xx, timeouts, the node unreachable). `rejected`: Elasticsearch
+ * refused this document for good (mapping conflict, malformed value, 400); retrying cannot help.
  */
 export type BulkItemResult =
   | { readonly status: 'ok' }

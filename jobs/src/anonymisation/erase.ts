@@ -182,17 +182,17 @@ export interface LiveErasureProof {
 }
 
 /**
- * Erases an events index ingest may still be writing to (today's, or an old day receiving
- * duplicate or late lines), where every overwrite leaves a fresh deleted version, so "no deleted
- * document" is never true for long. The merge runs while writes flow, once history retention has
- * released the operation's deletes, which lets the merge drop its old versions; `proof` then
- * checks exactly that, per value, over a few rounds (a late clear event is rewritten between
- * them). When the value is still only in segments, the erasure is handed to the next run
- * (ErasureDeferredError): a write block would stop ingest without hastening the merge that is
- * missing. Only when the check cannot tell does the erasure fall back to the whole-index proof
- * under a write block (see `write-block.ts`), set just before the leases' next renewal so that it
- * lasts seconds, and never longer than `blockMaxMs`: past that the block is lifted and the
- * erasure is deferred all the same.
+ * Erases an events index ingest may still be writing to (today's, or an old day receiving late
+ * lines), where any overwrite (a preferred copy replacing a fallback one, a late clear event
+ * rewritten) leaves a fresh deleted version, so "no deleted document" may never hold for long. The
+ * merge runs while writes flow, once history retention has released the operation's deletes, which
+ * lets the merge drop its old versions; `proof` then checks exactly that, per value, over a few
+ * rounds (a late clear event is rewritten between them). When the value is still only in segments,
+ * the erasure is handed to the next run (ErasureDeferredError): a write block would stop ingest
+ * without hastening the merge that is missing. Only when the check cannot tell does the erasure
+ * fall back to the whole-index proof under a write block (see `write-block.ts`), set just before
+ * the leases' next renewal so that it lasts seconds, and never longer than `blockMaxMs`: past that
+ * the block is lifted and the erasure is deferred all the same.
  */
 export async function eraseLiveIndex(
   es: Client,

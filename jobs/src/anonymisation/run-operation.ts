@@ -359,7 +359,7 @@ export async function runOperation(
                 SELECTOR_FIELDS[operation.selector.type],
                 value,
               );
-              if (found.gone) return 'gone';
+              if (found.liveHolders === 0 && found.fieldsListing.length === 0) return 'gone';
               // Each round that does not pass costs a merge and, past the last, a run.
               log.info(
                 { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },

@@ -96,7 +96,6 @@ export function combineVerifications(parts: readonly Verification[]): Verificati
 
 /** Where a value still is in an index: counts and field names, never the value. */
 export interface ValueInSegments {
-  readonly gone: boolean;
   /** Live documents, of any tenant, holding the value in one of the fields. */
   readonly liveHolders: number;
   /** Fields whose term dictionaries still list it (looked up only when no live holder). */
@@ -108,8 +107,8 @@ export interface ValueInSegments {
  * included: the term dictionaries (read by a terms aggregation with `min_doc_count: 0`) keep a
  * deleted document's terms until a merge drops it. Every document an operation rewrote held its
  * selector value in one of the selector's fields, so on those fields this proves its old versions
- * physically gone, whatever else is deleted in the index. It cannot tell while a live document
- * (another tenant's) holds the value: then it is not `gone`.
+ * physically gone, whatever else is deleted in the index, when it finds no live holder and no
+ * field listing the value. It cannot tell while a live document (another tenant's) holds it.
  */
 export async function valueInSegments(
   es: Client,
@@ -122,9 +121,8 @@ export async function valueInSegments(
     index,
     query: { bool: { should: fields.map((field) => ({ term: { [field]: value } })) } },
   });
-  if (live.count > 0) return { gone: false, liveHolders: live.count, fieldsListing: [] };
-  const fieldsListing = await fieldsListingTerm(es, index, fields, value);
-  return { gone: fieldsListing.length === 0, liveHolders: 0, fieldsListing };
+  if (live.count > 0) return { liveHolders: live.count, fieldsListing: [] };
+  return { liveHolders: 0, fieldsListing: await fieldsListingTerm(es, index, fields, value) };
 }
 
 /**

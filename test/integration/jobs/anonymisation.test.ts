@@ -1,17 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadDenyList } from '../../../core/src/anonymisation/deny-list-store.js';
 import {
-  ensureDenyListIndex,
-  loadDenyList,
-} from '../../../core/src/anonymisation/deny-list-store.js';
-import {
-  ensureOperationIndices,
   findOperation,
   queueAnonymisation,
   type Operation,
 } from '../../../core/src/anonymisation/operations.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
-import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import {
   runQueuedOperations,
@@ -21,6 +16,7 @@ import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import {
   anonymisationTestDeps,
+  prepareAnonymisationIndices,
   PERSONAL,
   personalEvent,
   sourcesOf,
@@ -57,9 +53,7 @@ describe('anonymisation job', () => {
   const untouched: Record<string, unknown>[] = [];
 
   before(async () => {
-    await installEventsTemplate(es, names, prefix);
-    await ensureOperationIndices(es, names);
-    await ensureDenyListIndex(es, names);
+    await prepareAnonymisationIndices(es, names, prefix);
     const docs: [string, string, TraceEvent][] = [
       [DAY1, 'target-leg0', personalEvent({ '@timestamp': '2024-03-10T10:00:00.000Z' })],
       [DAY1, 'target-leg1', personalEvent({ '@timestamp': '2024-03-10T10:00:00.200Z' })],

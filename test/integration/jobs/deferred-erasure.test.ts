@@ -1,13 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureDenyListIndex } from '../../../core/src/anonymisation/deny-list-store.js';
-import {
-  ensureOperationIndices,
-  queueAnonymisation,
-} from '../../../core/src/anonymisation/operations.js';
+import { queueAnonymisation } from '../../../core/src/anonymisation/operations.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
-import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import {
   DEFAULT_ERASE_OPTIONS,
   eraseLiveIndex,
@@ -15,7 +10,11 @@ import {
 } from '../../../jobs/src/anonymisation/erase.js';
 import { runQueuedOperations } from '../../../jobs/src/anonymisation/run-operation.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
-import { anonymisationTestDeps, personalEvent } from '../../helpers/jobs.js';
+import {
+  anonymisationTestDeps,
+  personalEvent,
+  prepareAnonymisationIndices,
+} from '../../helpers/jobs.js';
 import { OverwritingWriter, writeBlockSetting } from '../../helpers/live-index.js';
 
 /**
@@ -30,9 +29,7 @@ const es = ctx.client;
 const deps = anonymisationTestDeps(es, names);
 
 before(async () => {
-  await installEventsTemplate(es, names, prefix);
-  await ensureOperationIndices(es, names);
-  await ensureDenyListIndex(es, names);
+  await prepareAnonymisationIndices(es, names, prefix);
 });
 after(() => ctx.close());
 

@@ -1,13 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureDenyListIndex } from '../../../core/src/anonymisation/deny-list-store.js';
-import {
-  ensureOperationIndices,
-  queueAnonymisation,
-} from '../../../core/src/anonymisation/operations.js';
+import { queueAnonymisation } from '../../../core/src/anonymisation/operations.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
-import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
 import { runQueuedOperations } from '../../../jobs/src/anonymisation/run-operation.js';
 import {
@@ -16,7 +11,12 @@ import {
   withWriteBlock,
 } from '../../../jobs/src/anonymisation/write-block.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
-import { anonymisationTestDeps, personalEvent, sourcesOf } from '../../helpers/jobs.js';
+import {
+  anonymisationTestDeps,
+  personalEvent,
+  prepareAnonymisationIndices,
+  sourcesOf,
+} from '../../helpers/jobs.js';
 import { OverwritingWriter, writeBlockSetting } from '../../helpers/live-index.js';
 
 const DAY = '2024.03.10';
@@ -30,9 +30,7 @@ describe('anonymisation of an index ingest keeps writing to', () => {
   const deps = anonymisationTestDeps(es, names);
 
   before(async () => {
-    await installEventsTemplate(es, names, prefix);
-    await ensureOperationIndices(es, names);
-    await ensureDenyListIndex(es, names);
+    await prepareAnonymisationIndices(es, names, prefix);
     await es.bulk({
       refresh: true,
       operations: [0, 1, 2].flatMap((i) => [
