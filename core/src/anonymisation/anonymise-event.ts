@@ -39,7 +39,9 @@ export function identifiersOf(event: TraceEvent): string[] {
     event.event.id,
     event.http?.request?.id,
     event.transaction?.id,
+    event.trace?.id,
     event.span?.id,
+    event.parent?.id,
     event.client?.ip,
     ...(event.network?.forwarded_ip ?? []),
     event.user?.id,
@@ -63,7 +65,8 @@ export function identifiersOf(event: TraceEvent): string[] {
  * Removed: client address and port, forwarded IPs, user id, user agent, query string, OAuth
  * client id and application (they single out a partner), the session id unless linkage is
  * configured, the Kafka offset (a pointer to the clear record while Kafka still holds it).
- * Replaced by stand-ins: request id, transaction id, span id, correlation ids.
+ * Replaced by stand-ins: request id, transaction id, trace, span and parent ids, correlation ids.
+ * Kept as infrastructure, not people: host, container, pod and namespace, file path, shipper.
  * Scrubbed: message, error message, URL path, header blocks (names kept, values dropped), policy
  * path.
  */
@@ -106,12 +109,22 @@ export function anonymiseEvent(
     if (event.url.original !== undefined) out.url.original = scrubUrl(event.url.original, known);
   }
   if (event.transaction) out.transaction = { id: fresh.for(event.transaction.id) };
+  if (event.trace) out.trace = { id: fresh.for(event.trace.id) };
   if (event.span) out.span = { id: fresh.for(event.span.id) };
+  if (event.parent) out.parent = { id: fresh.for(event.parent.id) };
   if (event.destination) out.destination = { ...event.destination };
-  if (event.network?.direction !== undefined) out.network = { direction: event.network.direction };
+  if (event.network?.direction !== undefined || event.network?.protocol !== undefined)
+    out.network = {
+      ...(event.network.direction !== undefined && { direction: event.network.direction }),
+      ...(event.network.protocol !== undefined && { protocol: event.network.protocol }),
+    };
   if (event.organization) out.organization = { ...event.organization };
   if (event.observer) out.observer = { ...event.observer };
   if (event.log) out.log = { ...event.log };
+  if (event.host) out.host = { ...event.host };
+  if (event.container) out.container = { ...event.container };
+  if (event.orchestrator) out.orchestrator = { ...event.orchestrator };
+  if (event.agent) out.agent = { ...event.agent };
   if (event.message !== undefined) out.message = scrubText(event.message, known);
   if (event.error) {
     out.error = { ...event.error };
@@ -125,6 +138,9 @@ export function anonymiseEvent(
   if (ariane.api_operation !== undefined) keep.api_operation = ariane.api_operation;
   if (ariane.leg !== undefined) keep.leg = ariane.leg;
   if (ariane.gateway_status !== undefined) keep.gateway_status = ariane.gateway_status;
+  if (ariane.envelopes) keep.envelopes = [...ariane.envelopes];
+  if (ariane.gateway_group !== undefined) keep.gateway_group = ariane.gateway_group;
+  if (ariane.gateway_instance !== undefined) keep.gateway_instance = ariane.gateway_instance;
   if (ariane.correlation_ids)
     keep.correlation_ids = ariane.correlation_ids.map((id) => fresh.for(id));
   if (ariane.flags) keep.flags = [...ariane.flags];

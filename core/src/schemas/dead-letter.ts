@@ -16,6 +16,7 @@ export const DEAD_LETTER_REASONS = [
   'invalid_utf8',
   'invalid_json',
   'not_an_object',
+  'partial_line',
   'schema_mismatch',
   'missing_field',
   'invalid_timestamp',

@@ -33,6 +33,10 @@ export const EVENT_FLAGS = [
   'missing_request_id',
   'redacted_secret',
   'anonymised_at_ingest',
+  /** No service name in the line, its envelopes or the configured mapping: stored as `unknown`. */
+  'unknown_service',
+  /** The line had no timestamp of its own: `@timestamp` is the shipper's. */
+  'time_from_shipper',
 ] as const;
 export const EventFlagSchema = z.enum(EVENT_FLAGS);
 export type EventFlag = z.infer<typeof EventFlagSchema>;
@@ -55,6 +59,8 @@ export const TraceEventSchema = z.object({
     duration: z.number().int().nonnegative().optional(),
     /** Gateway leg number for Axway legs, so a timeline can order legs of one transaction. */
     sequence: z.number().int().nonnegative().optional(),
+    /** When a shipper read the line (its envelope's timestamp); `@timestamp` stays the line's own. */
+    created: isoDate.optional(),
     ingested: isoDate,
   }),
   http: z
@@ -82,7 +88,11 @@ export const TraceEventSchema = z.object({
     })
     .optional(),
   transaction: z.object({ id: z.string() }).optional(),
+  /** W3C trace context (traceparent, or the ids a service logged): another join key. */
+  trace: z.object({ id: z.string() }).optional(),
   span: z.object({ id: z.string() }).optional(),
+  /** The caller's span id: the parent in a call tree. */
+  parent: z.object({ id: z.string() }).optional(),
   service: z.object({
     name: z.string(),
     node: z.object({ name: z.string() }).optional(),
@@ -95,6 +105,8 @@ export const TraceEventSchema = z.object({
   network: z
     .object({
       direction: z.enum(['inbound', 'outbound', 'internal', 'unknown']).optional(),
+      /** Gateway legs: http, jms or ftp (Axway file-transfer legs). */
+      protocol: z.string().optional(),
       forwarded_ip: z.array(z.string()).optional(),
     })
     .optional(),
@@ -104,7 +116,26 @@ export const TraceEventSchema = z.object({
   observer: z
     .object({ vendor: z.string(), product: z.string(), hostname: z.string().optional() })
     .optional(),
-  log: z.object({ level: z.string().optional(), logger: z.string().optional() }).optional(),
+  log: z
+    .object({
+      level: z.string().optional(),
+      logger: z.string().optional(),
+      /** The file a shipper tailed. */
+      file: z.object({ path: z.string() }).optional(),
+    })
+    .optional(),
+  /** Where the line was written, as its shipper's envelope says. */
+  host: z.object({ name: z.string() }).optional(),
+  container: z.object({ name: z.string().optional(), id: z.string().optional() }).optional(),
+  orchestrator: z
+    .object({
+      type: z.string(),
+      namespace: z.string().optional(),
+      resource: z.object({ type: z.string(), name: z.string() }).optional(),
+    })
+    .optional(),
+  /** The shipper that read the line (filebeat, fluent-bit, vector, rsyslog, otel-collector...). */
+  agent: z.object({ type: z.string() }).optional(),
   message: z.string().optional(),
   error: z
     .object({
@@ -137,6 +168,11 @@ export const TraceEventSchema = z.object({
     response_headers: z.string().optional(),
     /** Axway policy path, kept for display, not indexed. */
     circuit_path: z.unknown().optional(),
+    /** Envelopes ingest opened to reach the line, outermost first (filebeat, cri, otlp...). */
+    envelopes: z.array(z.string()).optional(),
+    /** Axway gateway group and instance, from the log file's name (`group-2_instance-1`). */
+    gateway_group: z.string().optional(),
+    gateway_instance: z.string().optional(),
     /** Where the record was read from. Not part of the `_id`: a replay lands on the same document. */
     source: z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() }),
     /** Set once an anonymisation rewrote this document; the value is the operation id. */
