@@ -11,8 +11,9 @@ import type { Logger } from '../../core/src/observability/logger.js';
 import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
 import type { IngestEnv } from './config.js';
 import { loadFieldMapping } from './formats/field-mapping.js';
+import { loadServiceNameRules } from './formats/service-log/service-identity.js';
 import { createIngestMetrics, type IngestMetrics } from './metrics.js';
-import { contentId } from './pipeline/normalised.js';
+import { contentId } from './pipeline/field-values.js';
 import { processBatch, type PipelineSettings } from './pipeline/process-batch.js';
 import { elasticsearchBatchSink } from './sink/bulk-writer.js';
 import { kafkaDeadLetterSink } from './sink/dead-letter-writer.js';
@@ -89,6 +90,7 @@ export async function startIngest(config: IngestEnv, deps: IngestDeps): Promise<
       futureLimitMs: config.INGEST_FUTURE_LIMIT_MS,
     },
     mapping: loadFieldMapping(config.INGEST_FIELD_MAPPING),
+    serviceNames: loadServiceNameRules(config.INGEST_SERVICE_NAMES),
   };
   const pipelineDeps = {
     sink: elasticsearchBatchSink(deps.es, config.INGEST_BULK_TIMEOUT_MS),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_FIELD_MAPPING } from '../../ingest/src/formats/field-mapping.js';
-import type { NormaliseContext } from '../../ingest/src/pipeline/normalised.js';
+import type { NormaliseContext } from '../../ingest/src/pipeline/normalise-context.js';
 
 const FIXTURES = new URL('../fixtures/ingest/', import.meta.url);
 

@@ -29,16 +29,22 @@ export const FIELD_CONCEPTS = [
   'userAgent',
   'errorMessage',
   'errorType',
+  'traceId',
+  'spanId',
+  'parentSpanId',
+  'traceparent',
 ] as const;
 export type FieldConcept = (typeof FIELD_CONCEPTS)[number];
 
 export type FieldMapping = Readonly<Record<FieldConcept, readonly string[]>>;
 
+/** Where loggers put a request header; `http.request.header.*` is OpenTelemetry's name. */
 const header = (name: string) => [
   name,
   `req.headers.${name}`,
   `request.headers.${name}`,
   `headers.${name}`,
+  `http.request.header.${name}`,
   `mdc.${name}`,
 ];
 
@@ -80,6 +86,10 @@ const DEFAULT_PATHS: FieldMapping = {
   userAgent: ['user_agent.original', ...header('user-agent')],
   errorMessage: ['error.message', 'err.message'],
   errorType: ['error.type', 'err.type'],
+  traceId: ['trace.id', 'trace_id', 'traceId', 'mdc.trace_id', 'mdc.traceId'],
+  spanId: ['span.id', 'span_id', 'spanId', 'mdc.span_id', 'mdc.spanId'],
+  parentSpanId: ['parent.id', 'parent_span_id', 'parentSpanId', 'parent_id', 'mdc.parent_id'],
+  traceparent: header('traceparent'),
 };
 
 const path = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a dot-separated path');

@@ -7,6 +7,7 @@ import { indexNames } from '../../../core/src/es/index-names.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';
 import { DEFAULT_FIELD_MAPPING } from '../../../ingest/src/formats/field-mapping.js';
+import { NO_SERVICE_NAME_RULES } from '../../../ingest/src/formats/service-log/service-identity.js';
 import { anonymiseAtIngest } from '../../../ingest/src/ingest.js';
 import { createIngestMetrics } from '../../../ingest/src/metrics.js';
 import {
@@ -14,7 +15,7 @@ import {
   type PipelineDeps,
   type PipelineSettings,
 } from '../../../ingest/src/pipeline/process-batch.js';
-import type { BulkDocument, BulkItemResult } from '../../../ingest/src/sink/bulk-writer.js';
+import type { BulkDocument, BulkItemResult } from '../../../ingest/src/sink/batch-sink.js';
 import type { SourceBatch } from '../../../ingest/src/source/source-record.js';
 import { bytesOf, fixture, FIXTURE_START_MS } from '../../helpers/ingest.js';
 
@@ -29,6 +30,7 @@ const settings: PipelineSettings = {
   retryMaxMs: 100,
   time: { retentionDays: 10, futureToleranceMs: 300_000, futureLimitMs: 86_400_000 },
   mapping: DEFAULT_FIELD_MAPPING,
+  serviceNames: NO_SERVICE_NAME_RULES,
 };
 
 /** A scripted store and broker: every call is recorded in `journal`, in order. */
