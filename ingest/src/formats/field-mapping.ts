@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonSetting } from './json-setting.js';
 
 /**
  * Where each concept Ariane needs is found in a service log line. Structured loggers disagree on
@@ -115,25 +115,12 @@ export function mergeFieldMapping(overrides: FieldMappingOverrides): FieldMappin
 
 export const DEFAULT_FIELD_MAPPING: FieldMapping = mergeFieldMapping({});
 
-/**
- * Reads INGEST_FIELD_MAPPING: inline JSON when it starts with `{`, otherwise a path to a JSON
- * file. Throws with a message naming the problem, never the content.
- */
+/** Reads INGEST_FIELD_MAPPING (see `readJsonSetting`). */
 export function loadFieldMapping(setting: string | undefined): FieldMapping {
   if (setting === undefined) return DEFAULT_FIELD_MAPPING;
-  const text = setting.trimStart().startsWith('{') ? setting : readFileSync(setting, 'utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('INGEST_FIELD_MAPPING: not valid JSON');
-  }
-  const result = FieldMappingOverridesSchema.safeParse(parsed);
-  if (!result.success)
-    throw new Error(
-      `INGEST_FIELD_MAPPING: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  return mergeFieldMapping(result.data);
+  return mergeFieldMapping(
+    readJsonSetting('INGEST_FIELD_MAPPING', setting, FieldMappingOverridesSchema),
+  );
 }
 
 /**

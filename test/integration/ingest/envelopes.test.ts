@@ -5,7 +5,7 @@ import { createLogger } from '../../../core/src/observability/logger.js';
 import { buildApp } from '../../../query-api/src/app.js';
 import { createElasticsearchEventStore } from '../../../query-api/src/store/event-store.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
-import { FIXTURE_START_MS, shiftedFixture } from '../../helpers/ingest.js';
+import { FIXTURE_START_MS, requestPinoLine, shiftedFixture } from '../../helpers/ingest.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';
 import { queryApiConfig, token } from '../../helpers/query-api.js';
 
@@ -25,23 +25,9 @@ void describe('envelopes join the request timeline (real Kafka, Elasticsearch, q
   const iso = (ms: number) => new Date(at(ms)).toISOString();
   const gatewayLine = (name: string) => JSON.stringify(shiftedFixture(name, shift));
 
-  /** A pino line of the request that names no service: the envelope has to. */
-  const pinoLine = (ms: number, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({
-      level: 30,
-      time: at(ms),
-      pid: 7,
-      hostname: 'pod',
-      msg: 'request completed',
-      req: {
-        method: 'GET',
-        url: '/access-external/v1/units',
-        headers: { 'x-request-id': REQUEST_ID, 'x-tenant-id': TENANT },
-      },
-      res: { statusCode: 200 },
-      responseTime: 3,
-      ...extra,
-    });
+  /** A line of the request that names no service unless `fields` do: the envelope has to. */
+  const pinoLine = (ms: number, fields: Record<string, unknown> = {}) =>
+    requestPinoLine(at(ms), { requestId: REQUEST_ID, tenant: TENANT }, fields);
 
   const k8sFluentBit = (name: string, line: string) => ({
     '@timestamp': at(40) / 1000,

@@ -5,7 +5,7 @@ import { createElasticsearchClient } from '../../../core/src/es/client.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import { buildApp } from '../../../query-api/src/app.js';
 import { createElasticsearchEventStore } from '../../../query-api/src/store/event-store.js';
-import { FIXTURE_START_MS, shiftedFixture } from '../../helpers/ingest.js';
+import { FIXTURE_START_MS, requestPinoLine, shiftedFixture } from '../../helpers/ingest.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';
 import { collectMessages, KafkaTestContext } from '../../helpers/kafka.js';
 import { kcatProduce, kcatUnavailable } from '../../helpers/kcat.js';
@@ -192,21 +192,11 @@ void describe(
       // The backend the service called, logging through the container runtime: the envelope
       // holds the pino line as text, with a trailing newline, as Docker's json-file driver writes it.
       const at = FIXTURE_START_MS + shift + 40;
-      const inner = JSON.stringify({
-        level: 30,
-        time: at,
-        pid: 1,
-        hostname: 'metadata-5d2c',
-        name: 'vitam-metadata',
-        req: {
-          method: 'POST',
-          url: '/metadata/v1/units/_search',
-          headers: { 'x-request-id': REQUEST_ID, 'x-tenant-id': TENANT },
-        },
-        res: { statusCode: 200 },
-        responseTime: 9,
-        msg: 'request completed',
-      });
+      const inner = requestPinoLine(
+        at,
+        { requestId: REQUEST_ID, tenant: TENANT },
+        { name: 'vitam-metadata' },
+      );
       const dockerRecord = JSON.stringify({
         log: `${inner}\n`,
         stream: 'stdout',
@@ -236,19 +226,9 @@ void describe(
         await collector.start();
         const before = await recordCount(stack.topics.services);
         // Another backend of the same request, whose line names no service either.
-        const line = JSON.stringify({
-          level: 30,
-          time: FIXTURE_START_MS + shift + 45,
-          pid: 9,
-          hostname: 'storage-2b1e',
-          req: {
-            method: 'GET',
-            url: '/storage/v1/objects/aeaqaaaaaa',
-            headers: { 'x-request-id': REQUEST_ID, 'x-tenant-id': TENANT },
-          },
-          res: { statusCode: 200 },
-          responseTime: 4,
-          msg: 'request completed',
+        const line = requestPinoLine(FIXTURE_START_MS + shift + 45, {
+          requestId: REQUEST_ID,
+          tenant: TENANT,
         });
         collector.append([line]);
 

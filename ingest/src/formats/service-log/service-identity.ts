@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ShipperFacts } from '../../envelopes/envelope.js';
+import { readJsonSetting } from '../json-setting.js';
 
 /**
  * Which service wrote a line. Structured loggers do not always name it (pino's canonical line
@@ -56,30 +56,16 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/**
- * Reads INGEST_SERVICE_NAMES: inline JSON when it starts with `{`, otherwise a path to a JSON
- * file. Throws with a message naming the problem, never the content.
- */
+/** Reads INGEST_SERVICE_NAMES (see `readJsonSetting`). */
 export function loadServiceNameRules(setting: string | undefined): ServiceNameRules {
   if (setting === undefined) return NO_SERVICE_NAME_RULES;
-  const text = setting.trimStart().startsWith('{') ? setting : readFileSync(setting, 'utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('INGEST_SERVICE_NAMES: not valid JSON');
-  }
-  const result = ServiceNameSettingSchema.safeParse(parsed);
-  if (!result.success)
-    throw new Error(
-      `INGEST_SERVICE_NAMES: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
+  const rules = readJsonSetting('INGEST_SERVICE_NAMES', setting, ServiceNameSettingSchema);
   return {
-    byPath: result.data.paths.map((rule) => ({
+    byPath: rules.paths.map((rule) => ({
       pattern: globToRegExp(rule.pattern),
       service: rule.service,
     })),
-    byTopic: new Map(Object.entries(result.data.topics)),
+    byTopic: new Map(Object.entries(rules.topics)),
   };
 }
 
