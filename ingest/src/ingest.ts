@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
-import { Partitioners, type Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { createProducer } from '../../core/src/kafka/client.js';
 import type { Registry } from 'prom-client';
 import { anonymiseEvent } from '../../core/src/anonymisation/anonymise-event.js';
 import { EMPTY_DENY_LIST, type DenyList } from '../../core/src/anonymisation/deny-list.js';
@@ -70,10 +71,7 @@ export function anonymiseAtIngest(event: TraceEvent, operationId: string): Trace
 export async function startIngest(config: IngestEnv, deps: IngestDeps): Promise<Ingest> {
   const topics = topicNames(config.ARIANE_TOPIC_PREFIX);
   const metrics = createIngestMetrics(deps.registry);
-  const producer = deps.kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const producer = createProducer(deps.kafka);
   await producer.connect();
   const settings: PipelineSettings = {
     kindOf: (topic) => (topic === topics.services ? 'services' : 'gateway'),
