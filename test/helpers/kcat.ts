@@ -11,18 +11,26 @@ export function kcatUnavailable(): string | undefined {
  * Produces each value as one record with kcat (librdkafka), a client other than Ariane's own,
  * waiting for every acknowledgement (acks=all). Values must not contain a newline: kcat reads
  * one record per line. Asynchronous, so an in-process ingest keeps consuming meanwhile.
+ *
+ * With `compression`, the values are queued before the first send (linger.ms) and the
+ * partitioner sticks to one partition, so they make one batch, compressed well enough that
+ * librdkafka keeps it compressed.
  */
 export function kcatProduce(
   brokers: readonly string[],
   topic: string,
   values: readonly string[],
+  options: { compression?: 'gzip' | 'snappy' | 'lz4' | 'zstd' } = {},
 ): Promise<void> {
   for (const value of values)
     if (value.includes('\n')) throw new Error('kcat reads one record per line: remove the newline');
+  const batching = options.compression
+    ? ['-z', options.compression, '-X', 'linger.ms=200', '-X', 'sticky.partitioning.linger.ms=1000']
+    : ['-X', 'linger.ms=0'];
   return new Promise((resolve, reject) => {
     const child = spawn(
       'kcat',
-      ['-P', '-b', brokers.join(','), '-t', topic, '-X', 'acks=all', '-X', 'linger.ms=0'],
+      ['-P', '-b', brokers.join(','), '-t', topic, '-X', 'acks=all', ...batching],
       { stdio: ['pipe', 'ignore', 'pipe'] },
     );
     let stderr = '';
