@@ -8,6 +8,7 @@ import { createLogger } from '../../core/src/observability/logger.js';
 import { IngestEnvSchema, type IngestEnv } from '../../ingest/src/config.js';
 import { prepareIngest, startIngest, type Ingest } from '../../ingest/src/ingest.js';
 import { EsTestContext } from './elasticsearch.js';
+import { TEST_DENYLIST_KEY } from './jobs.js';
 import { KafkaTestContext } from './kafka.js';
 import { waitFor } from './wait.js';
 
@@ -35,6 +36,7 @@ export class IngestTestStack {
       KAFKA_TOPIC_PARTITIONS: '3',
       INGEST_RETRY_INITIAL_MS: '50',
       INGEST_RETRY_MAX_MS: '1000',
+      ANONYMISATION_DENYLIST_KEY: TEST_DENYLIST_KEY,
       ...env,
     });
   }
