@@ -9,6 +9,7 @@ import { runAutoAnonymisation } from './anonymisation/auto-anonymise.js';
 import { runQueuedOperations, type AnonymisationDeps } from './anonymisation/run-operation.js';
 import { writeAudit } from './audit.js';
 import type { JobsEnv } from './config.js';
+import { kafkaErasure } from './kafka/kafka-erasure.js';
 import { kafkaLogAdmin } from './kafka/log-admin.js';
 import { enforceTopicPolicy, type TopicPolicyReport } from './kafka/topic-policy.js';
 import { KafkaTruncator } from './kafka/truncate.js';
@@ -112,6 +113,9 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
     return report;
   }
 
+  const kafkaCopies = config.KAFKA_TRUNCATE_ENABLED
+    ? kafkaErasure(truncator, log, config.INGEST_GROUP_ID)
+    : undefined;
   const anonymisationDeps = (signal: AbortSignal): AnonymisationDeps => ({
     es,
     names,
@@ -122,6 +126,7 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
     // bounds by the window; events older than the window are refused at ingest.
     denyListTtlMs: 2 * windowMs,
     keepSessionLinkage: config.ANONYMISATION_KEEP_SESSION_LINKAGE,
+    ...(kafkaCopies && { kafka: kafkaCopies }),
     signal,
   });
   const autoAnonymiseAfterDays = config.AUTO_ANONYMISE_AFTER_DAYS;

@@ -45,14 +45,67 @@ export type OperationStatus = z.infer<typeof OperationStatusSchema>;
 
 const isoDate = z.iso.datetime({ offset: true });
 
+/** Kafka offsets are int64: kept as decimal strings. */
+const offset = z.string().regex(/^\d+$/);
+
+/**
+ * One partition of an input topic once the operation truncated it. Passed when its log now starts
+ * at or past ingest's commit at the start of the operation: every record Elasticsearch held then
+ * (the ones the rewrite covered) can no longer be read from Kafka.
+ */
+export const KafkaPartitionProofSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int().nonnegative(),
+  /** Ingest's committed offset when the operation started; absent when it had none. */
+  committedAtStart: offset.optional(),
+  logStartOffset: offset,
+  highWatermark: offset,
+  /** Records still readable, [logStartOffset, highWatermark): not yet committed by every group. */
+  tailRecords: z.number().int().nonnegative(),
+  /** How many of those were read, and how many hold the selector value (never the value). */
+  tailScanned: z.number().int().nonnegative(),
+  tailMatches: z.number().int().nonnegative(),
+  passed: z.boolean(),
+});
+export type KafkaPartitionProof = z.infer<typeof KafkaPartitionProofSchema>;
+
+/** One result per copy Ariane holds. */
+export const CopyVerificationsSchema = z.object({
+  elasticsearch: z.object({
+    indices: z.array(z.string()),
+    checks: z.number().int().nonnegative(),
+    passed: z.boolean(),
+  }),
+  /** Absent when Kafka truncation is off (KAFKA_TRUNCATE_ENABLED=false). */
+  kafka: z.array(KafkaPartitionProofSchema).optional(),
+});
+export type CopyVerifications = z.infer<typeof CopyVerificationsSchema>;
+
 export const VerificationSchema = z.object({
   passed: z.boolean(),
   /** Number of individual checks run (searches, term lookups, source scans, segment stats). */
   checks: z.number().int().nonnegative(),
   /** Which checks failed, as `<check>:<index>[:<field>]`; never a value. */
   failures: z.array(z.string()),
+  copies: CopyVerificationsSchema.optional(),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
+
+/**
+ * When each copy went. Kafka's on-disk deletion is not observable through Kafka's API, so it is
+ * given as the deadline the topic and broker settings guarantee on a partition that keeps
+ * receiving records (README, "Kafka is a buffer, not a store").
+ */
+export const ErasureTimesSchema = z.object({
+  elasticsearchAt: isoDate,
+  /** From then on no truncated record can be read from Kafka. */
+  kafkaTruncatedAt: isoDate.optional(),
+  /** By then the truncated records' segment files are deleted. */
+  kafkaOffDiskBy: isoDate.optional(),
+  /** From the request to the last of these. */
+  timeToErasureMs: z.number().int().nonnegative(),
+});
+export type ErasureTimes = z.infer<typeof ErasureTimesSchema>;
 
 export const OperationErrorSchema = z.object({ code: z.string(), message: z.string() });
 
@@ -63,6 +116,7 @@ export const OperationResultSchema = z.object({
   eventsDeleted: z.number().int().nonnegative(),
   indicesTouched: z.array(z.string()),
   verification: VerificationSchema.optional(),
+  erasure: ErasureTimesSchema.optional(),
   errors: z.array(OperationErrorSchema),
 });
 export type OperationResult = z.infer<typeof OperationResultSchema>;

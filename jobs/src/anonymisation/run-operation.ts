@@ -16,6 +16,7 @@ import type { Logger } from '../../../core/src/observability/logger.js';
 import { TraceEventSchema, type TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import { writeAudit } from '../audit.js';
 import { scanWithPit } from '../es/pit-scan.js';
+import type { KafkaErasure } from '../kafka/kafka-erasure.js';
 import type { JobMetrics } from '../metrics.js';
 import {
   DEFAULT_ERASE_OPTIONS,
@@ -38,6 +39,11 @@ export interface AnonymisationDeps {
   readonly denyListTtlMs: number;
   readonly keepSessionLinkage: boolean;
   readonly erase?: EraseOptions;
+  /**
+   * The Kafka copies: truncated and proven at the end of every operation. Absent when
+   * truncation is off, and the verification then covers Elasticsearch only.
+   */
+  readonly kafka?: KafkaErasure;
   /** Aborts when the job's lease is lost: the run stops between batches, the next one resumes. */
   readonly signal?: AbortSignal;
   /** Test hook: called after each rewritten batch; throwing simulates a crash mid-run. */
@@ -290,6 +296,8 @@ export async function runOperation(
       ...(operation.selector.to !== undefined && { to: operation.selector.to }),
       expires_at: new Date(now.getTime() + deps.denyListTtlMs).toISOString(),
     });
+    // Every record below these offsets is in Elasticsearch, where the passes below rewrite it.
+    const committedAtStart = await deps.kafka?.committedNow();
     const query = matchQuery(operation, value);
     const indices = await indicesInRange(es, names, operation);
     const count = async (q: estypes.QueryDslQueryContainer): Promise<number> =>
@@ -380,7 +388,40 @@ export async function runOperation(
       verifications.push(await verifyErased(es, index, value, operation));
     // Each erased index passed an on-disk check: its selector value is in no segment any more.
     const onDisk = { passed: true, checks: result.indicesTouched.length, failures: [] };
-    result.verification = combineVerifications([...verifications, onDisk]);
+    const elasticsearch = combineVerifications([...verifications, onDisk]);
+    const elasticsearchAt = new Date();
+    const kafka =
+      deps.kafka && committedAtStart
+        ? await deps.kafka.eraseAndProve(value, committedAtStart, elasticsearchAt)
+        : undefined;
+    result.verification = {
+      ...combineVerifications([
+        elasticsearch,
+        ...(kafka
+          ? [
+              {
+                passed: kafka.failures.length === 0,
+                checks: kafka.proofs.length,
+                failures: [...kafka.failures],
+              },
+            ]
+          : []),
+      ]),
+      copies: {
+        elasticsearch: { indices, checks: elasticsearch.checks, passed: elasticsearch.passed },
+        ...(kafka && { kafka: [...kafka.proofs] }),
+      },
+    };
+    const requestedAt = Date.parse(operation.createdAt);
+    const lastCopyAt = Math.max(elasticsearchAt.getTime(), kafka?.offDiskBy.getTime() ?? 0);
+    result.erasure = {
+      elasticsearchAt: elasticsearchAt.toISOString(),
+      ...(kafka && {
+        kafkaTruncatedAt: kafka.truncatedAt.toISOString(),
+        kafkaOffDiskBy: kafka.offDiskBy.toISOString(),
+      }),
+      timeToErasureMs: Math.max(0, lastCopyAt - requestedAt),
+    };
     if (!result.verification.passed) {
       result.errors.push({
         code: 'ARIANE_ANONYMISATION_UNVERIFIED',
