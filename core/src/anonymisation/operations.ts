@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import type { IndexNames } from '../es/index-names.js';
+import { smallIndexMappings } from '../es/small-indices.js';
 import { ArianeError } from '../errors.js';
 import { looksPersonal } from './scrub.js';
 import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
@@ -146,44 +147,8 @@ export const OperationSchema = z.object({
 });
 export type Operation = z.infer<typeof OperationSchema>;
 
-const OPERATION_MAPPINGS = {
-  dynamic: false,
-  properties: {
-    operationId: { type: 'keyword' },
-    kind: { type: 'keyword' },
-    tenant: { type: 'keyword' },
-    requestedBy: { type: 'keyword' },
-    reason: { type: 'text', index: false },
-    selector: {
-      properties: { type: { type: 'keyword' }, from: { type: 'date' }, to: { type: 'date' } },
-    },
-    status: { type: 'keyword' },
-    createdAt: { type: 'date' },
-    updatedAt: { type: 'date' },
-  },
-} as const;
-
-const REQUEST_MAPPINGS = {
-  dynamic: 'strict',
-  properties: { value: { type: 'keyword', index: false, doc_values: false } },
-} as const;
-
 /** Exported for the Kibana Compliance dashboard's field check (dashboards/src/panels.ts). */
-export const AUDIT_MAPPINGS = {
-  dynamic: false,
-  properties: {
-    kind: { type: 'keyword' },
-    operationId: { type: 'keyword' },
-    tenant: { type: 'keyword' },
-    outcome: { type: 'keyword' },
-    at: { type: 'date' },
-  },
-} as const;
-
-const LOCK_MAPPINGS = {
-  dynamic: 'strict',
-  properties: { owner: { type: 'keyword' }, expiresAt: { type: 'date' } },
-} as const;
+export const AUDIT_MAPPINGS = smallIndexMappings('audit');
 
 /**
  * Creates the operations, requests, audit and locks indices if missing (idempotent; a concurrent
@@ -191,10 +156,10 @@ const LOCK_MAPPINGS = {
  */
 export async function ensureOperationIndices(es: Client, names: IndexNames): Promise<void> {
   const wanted: [string, object][] = [
-    [names.operations, OPERATION_MAPPINGS],
-    [names.anonymisationRequests, REQUEST_MAPPINGS],
+    [names.operations, smallIndexMappings('operations')],
+    [names.anonymisationRequests, smallIndexMappings('anonymisation-requests')],
     [names.audit, AUDIT_MAPPINGS],
-    [names.locks, LOCK_MAPPINGS],
+    [names.locks, smallIndexMappings('locks')],
   ];
   for (const [index, mappings] of wanted) {
     if (await es.indices.exists({ index })) continue;
