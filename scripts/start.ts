@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseEnv } from '../core/src/config/parse-env.js';
-import { createKafka } from '../core/src/kafka/client.js';
+import { createKafka, createProducer } from '../core/src/kafka/client.js';
 import { topicNames } from '../core/src/kafka/topics.js';
 import { IngestEnvSchema } from '../ingest/src/config.js';
 import { JobsEnvSchema } from '../jobs/src/config.js';
@@ -157,7 +157,7 @@ async function main(): Promise<number> {
     );
 
     const connection = parseEnv(SetupEnvSchema, env);
-    const producer = createKafka(connection).producer({ allowAutoTopicCreation: false });
+    const producer = createProducer(createKafka(connection));
     await producer.connect();
     let sample: SimulatedRequest | undefined;
     const startMs = Date.now();

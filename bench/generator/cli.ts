@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs';
 import { ConnectionEnvSchema } from '../../core/src/config/connections.js';
 import { parseEnv } from '../../core/src/config/parse-env.js';
-import { createKafka } from '../../core/src/kafka/client.js';
+import { createKafka, createProducer } from '../../core/src/kafka/client.js';
 import { topicNames } from '../../core/src/kafka/topics.js';
 import { produceRecords } from './kafka-target.js';
 import { generateRecords, type TrafficStats } from './records.js';
@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   }
   const env = parseEnv(ConnectionEnvSchema, process.env);
   const topics = topicNames(env.ARIANE_TOPIC_PREFIX);
-  const producer = createKafka(env).producer({ allowAutoTopicCreation: false });
+  const producer = createProducer(createKafka(env));
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);

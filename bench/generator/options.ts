@@ -41,6 +41,12 @@ export const GeneratorOptionsSchema = z.object({
   requests: z.number().int().nonnegative().optional(),
   /** Share of gateway transactions written as a transaction-event-log line, the rest as open traffic. */
   transactionEventShare: rate.default(0.3),
+  /**
+   * Share of records wrapped in a shipper's envelope (Filebeat, Fluent Bit, OTLP…, see
+   * envelopes.ts), as real traffic reaches ingest. Callers whose results must stay comparable
+   * byte for byte with earlier runs (the ingest benches, the preload, the soak) set 0.
+   */
+  envelopeShare: rate.default(0.3),
   tenants: z.number().int().min(1).max(1000).default(5),
   applications: z.number().int().min(1).max(100_000).default(24),
   /** Sessions interleaving at any moment. */

@@ -1,4 +1,5 @@
 import { openTrafficLines, transactionEventLine } from './axway.js';
+import { shipRecord, type Shipping } from './envelopes.js';
 import { GeneratorOptionsSchema, type GeneratorOptionsInput } from './options.js';
 import { Random } from './prng.js';
 import { serviceLogLines } from './service-logs.js';
@@ -15,6 +16,8 @@ export interface TrafficRecord {
   readonly key?: string;
   readonly value: string;
   readonly dueMs: number;
+  /** How a shipper wrapped the line, when one did (`envelopes.ts`): ground truth for tests. */
+  readonly shipping?: Shipping;
 }
 
 /** What was injected, so tests and benches can check counts against the configured rates. */
@@ -122,6 +125,9 @@ export function* generateRecords(
 ): Generator<TrafficRecord> {
   const options = GeneratorOptionsSchema.parse(input);
   const random = Random.derive(options.seed, 'records');
+  // A stream of its own: the share of enveloped records changes no other draw.
+  const shipping = Random.derive(options.seed, 'envelopes');
+  const world = buildWorld(options);
   const queue = new DueQueue();
   const release = function* (untilMs: number): Generator<TrafficRecord> {
     for (let due = queue.peekDue(); due !== undefined && due <= untilMs; due = queue.peekDue()) {
@@ -130,12 +136,13 @@ export function* generateRecords(
       yield record;
     }
   };
-  for (const request of simulateRequests(options, buildWorld(options))) {
+  for (const request of simulateRequests(options, world)) {
     // Every later record is due at or after this start, so whatever is due by now can go.
     yield* release(request.startMs);
     stats.requests += 1;
     onRequest?.(request);
-    for (const record of requestRecords(request, random)) {
+    for (const rendered of requestRecords(request, random)) {
+      const record = shipRecord(rendered, options.envelopeShare, shipping, world.gateways);
       const late = random.chance(options.faults.outOfOrder);
       if (late) stats.delayed += 1;
       const delivered = late

@@ -20,6 +20,8 @@ Produces simulated PISTE gateway and service logs to Kafka (<ARIANE_TOPIC_PREFIX
   --fast                  no pacing: send as fast as Kafka accepts (backlog for benchmarks)
   --stdout                print {topic,key,value} JSON lines instead of producing
   --transaction-event-share <0..1>   share of transactions in the transaction event log format
+  --envelope-share <0..1> share of records wrapped in a shipper's envelope (Filebeat, Fluent Bit,
+                          Vector, OTLP, Docker, CRI, syslog…; default 0.3, 0 for bare lines)
   --client-error-rate, --server-error-rate, --quota-rate, --slow-rate, --missing-hop-rate,
   --skewed-host-rate, --duplicate-rate, --out-of-order-rate <0..1>   fault rates
   --help
@@ -65,6 +67,7 @@ export function planTraffic(argv: readonly string[], nowMs: number): TrafficPlan
       start: stringOption,
       seed: stringOption,
       'transaction-event-share': stringOption,
+      'envelope-share': stringOption,
       fast: { type: 'boolean' },
       stdout: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -107,6 +110,9 @@ export function planTraffic(argv: readonly string[], nowMs: number): TrafficPlan
     ...(values['transaction-event-share'] === undefined
       ? {}
       : { transactionEventShare: Number(values['transaction-event-share']) }),
+    ...(values['envelope-share'] === undefined
+      ? {}
+      : { envelopeShare: Number(values['envelope-share']) }),
     faults,
   });
   if (!generated.success)

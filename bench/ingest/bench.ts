@@ -4,6 +4,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Kafka, Producer } from 'kafkajs';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
+import { createProducer } from '../../core/src/kafka/client.js';
 import { ensureTopics } from '../../core/src/kafka/setup.js';
 import { topicNames, type TopicNames } from '../../core/src/kafka/topics.js';
 import { deleteIndexPrefix, deleteTopicPrefix } from '../cleanup.js';
@@ -88,7 +89,7 @@ export async function runIngestBench(
     const topics = topicNames(prefix);
     // One producer per contender, gone before its topics are: a kafkajs producer keeps
     // refreshing metadata for every topic it wrote to and fails once one is deleted.
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const producer = createProducer(kafka);
     await producer.connect();
     try {
       await ensureTopics(kafka, topics, { partitions: 6, replicationFactor: 1, retentionDays: 1 });

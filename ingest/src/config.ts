@@ -39,6 +39,11 @@ export const IngestEnvSchema = ConnectionEnvSchema.extend({
   /** Extra field paths for service logs: inline JSON or a path to a JSON file. */
   INGEST_FIELD_MAPPING: z.string().min(1).optional(),
   /**
+   * Service names for lines that name none, by file-path pattern or topic: inline JSON or a
+   * path to a JSON file (`formats/service-log/service-identity.ts`).
+   */
+  INGEST_SERVICE_NAMES: z.string().min(1).optional(),
+  /**
    * The key jobs/ hashes anonymised selectors with (same variable, same value as jobs). Without
    * it events of already-anonymised subjects that arrive late would be indexed in clear, so it
    * is required unless the deployment runs no anonymisation at all (ANONYMISATION_ENABLED=false).

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
-import { Partitioners, type Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { createProducer } from '../../core/src/kafka/client.js';
 import type { Registry } from 'prom-client';
 import { anonymiseEvent } from '../../core/src/anonymisation/anonymise-event.js';
 import { EMPTY_DENY_LIST, type DenyList } from '../../core/src/anonymisation/deny-list.js';
@@ -11,8 +12,9 @@ import type { Logger } from '../../core/src/observability/logger.js';
 import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
 import type { IngestEnv } from './config.js';
 import { loadFieldMapping } from './formats/field-mapping.js';
+import { loadServiceNameRules } from './formats/service-log/service-identity.js';
 import { createIngestMetrics, type IngestMetrics } from './metrics.js';
-import { contentId } from './pipeline/normalised.js';
+import { contentId } from './pipeline/field-values.js';
 import { processBatch, type PipelineSettings } from './pipeline/process-batch.js';
 import { elasticsearchBatchSink } from './sink/bulk-writer.js';
 import { kafkaDeadLetterSink } from './sink/dead-letter-writer.js';
@@ -69,10 +71,7 @@ export function anonymiseAtIngest(event: TraceEvent, operationId: string): Trace
 export async function startIngest(config: IngestEnv, deps: IngestDeps): Promise<Ingest> {
   const topics = topicNames(config.ARIANE_TOPIC_PREFIX);
   const metrics = createIngestMetrics(deps.registry);
-  const producer = deps.kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const producer = createProducer(deps.kafka);
   await producer.connect();
   const settings: PipelineSettings = {
     kindOf: (topic) => (topic === topics.services ? 'services' : 'gateway'),
@@ -89,6 +88,7 @@ export async function startIngest(config: IngestEnv, deps: IngestDeps): Promise<
       futureLimitMs: config.INGEST_FUTURE_LIMIT_MS,
     },
     mapping: loadFieldMapping(config.INGEST_FIELD_MAPPING),
+    serviceNames: loadServiceNameRules(config.INGEST_SERVICE_NAMES),
   };
   const pipelineDeps = {
     sink: elasticsearchBatchSink(deps.es, config.INGEST_BULK_TIMEOUT_MS),

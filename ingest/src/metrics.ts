@@ -7,6 +7,12 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export function createIngestMetrics(registry: Registry) {
   const registers = [registry];
   return {
+    read: new Counter({
+      name: 'ariane_ingest_records_read_total',
+      help: 'Records read, by the format of their (first) line and the shipper envelopes around it (outermost first, "+"-joined; none for a bare line)',
+      labelNames: ['format', 'envelope'],
+      registers,
+    }),
     consumed: new Counter({
       name: 'ariane_ingest_records_consumed_total',
       help: 'Kafka records read, by topic',

@@ -1,3 +1,4 @@
+import { ensureOtelcol, GoMissingError } from './otelcol.js';
 import { tailFile } from './process.js';
 import { SERVER_NAMES, type ServerName } from './server.js';
 import { loadStackConfig } from './stack-config.js';
@@ -10,7 +11,10 @@ commands:
   down                             stop them (data stays in ARIANE_STACK_DIR)
   status [--json]                  state of each server; exit code 3 when one is not running
   logs [kafka|elasticsearch] [-n N]  last N lines (default 50) of the server logs
-  fetch                            only download and unpack both servers (for CI and offline use)
+  fetch                            only download and unpack both servers (for CI and offline use),
+                                   and build the OpenTelemetry Collector when Go is installed
+  otelcol                          build the OpenTelemetry Collector of deploy/shippers/otelcol
+                                   (cached per version) and print its path
 
 environment (see stack/src/stack-config.ts):
   ARIANE_STACK_DIR (.stack), KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP,
@@ -42,6 +46,23 @@ function parseLogsArgs(args: readonly string[]): { names: ServerName[]; lines: n
     }
   }
   return { names, lines };
+}
+
+/**
+ * The collector is optional: only the real-shipper tests use it, and they skip its case without
+ * it. A machine without Go skips the build; a failing build is an error.
+ */
+async function fetchOtelcol(projectRoot: string): Promise<void> {
+  const startedAt = Date.now();
+  try {
+    const binary = await ensureOtelcol(projectRoot);
+    console.log(
+      `[stack] otelcol ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: ${binary}`,
+    );
+  } catch (error) {
+    if (!(error instanceof GoMissingError)) throw error;
+    console.log(`[stack] otelcol not built: ${error.message}`);
+  }
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -82,7 +103,11 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'fetch':
       await fetchAll(config);
+      await fetchOtelcol(config.projectRoot);
       console.log(`[stack] fetch done in ${elapsed()}`);
+      return 0;
+    case 'otelcol':
+      console.log(await ensureOtelcol(config.projectRoot));
       return 0;
     default:
       throw new UsageError(`unknown command: ${command}`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_FIELD_MAPPING } from '../../ingest/src/formats/field-mapping.js';
-import type { NormaliseContext } from '../../ingest/src/pipeline/normalised.js';
+import type { NormaliseContext } from '../../ingest/src/pipeline/normalise-context.js';
 
 const FIXTURES = new URL('../fixtures/ingest/', import.meta.url);
 
@@ -53,4 +53,31 @@ export function contextFor(
     mapping: DEFAULT_FIELD_MAPPING,
     ...overrides,
   };
+}
+
+/**
+ * A pino line of one request, as a backend behind the gateway writes it: the ids come in the
+ * request headers it received; `fields` add to or replace the line's own (a service `name`, say),
+ * and a line without `name` leaves the service to be named by its envelope.
+ */
+export function requestPinoLine(
+  timeMs: number,
+  ids: { requestId: string; tenant: string },
+  fields: Record<string, unknown> = {},
+): string {
+  return JSON.stringify({
+    level: 30,
+    time: timeMs,
+    pid: 7,
+    hostname: 'pod-1',
+    req: {
+      method: 'GET',
+      url: '/access-external/v1/units',
+      headers: { 'x-request-id': ids.requestId, 'x-tenant-id': ids.tenant },
+    },
+    res: { statusCode: 200 },
+    responseTime: 3,
+    msg: 'request completed',
+    ...fields,
+  });
 }

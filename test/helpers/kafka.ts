@@ -1,14 +1,7 @@
-import {
-  Partitioners,
-  type Admin,
-  type Consumer,
-  type Kafka,
-  type KafkaMessage,
-  type Producer,
-} from 'kafkajs';
+import { type Admin, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { ConnectionEnvSchema } from '../../core/src/config/connections.js';
 import { parseEnv } from '../../core/src/config/parse-env.js';
-import { createKafka } from '../../core/src/kafka/client.js';
+import { createKafka, createProducer } from '../../core/src/kafka/client.js';
 import { uniqueName } from './unique.js';
 
 /**
@@ -54,10 +47,7 @@ export class KafkaTestContext {
   }
 
   async producer(): Promise<Producer> {
-    const producer = this.kafka.producer({
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    const producer = createProducer(this.kafka);
     this.clients.push(producer);
     await producer.connect();
     return producer;

@@ -1,4 +1,11 @@
-import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type KafkaConfig,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
 import type { ConnectionEnv } from '../config/connections.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -12,12 +19,48 @@ export type KafkaConnection = Pick<
   | 'KAFKA_SASL_PASSWORD'
 >;
 
-const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+const LEVEL_NAMES: Record<number, LevelName> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
 };
+
+type LevelName = 'error' | 'warn' | 'info' | 'debug';
+
+/**
+ * Conditions kafkajs logs at error level that are routine for a consumer group: the coordinator
+ * is still loading or moving (every start, every broker restart), the group is rebalancing
+ * (every member joining or leaving). kafkajs retries them itself; an operator paged for them
+ * learns nothing. A real failure still logs at error: when the retries run out, kafkajs logs the
+ * crash, and Ariane's own code logs what it could not do.
+ */
+const ROUTINE_GROUP_CONDITIONS = [
+  /group coordinator is not available/i,
+  /coordinator is loading/i,
+  /not the correct coordinator/i,
+  /group is rebalancing/i,
+  /rebalance in progress/i,
+];
+
+/** The pino level of a kafkajs log entry: routine group conditions go to info. */
+export function kafkaLogLevel(level: number, message: string, error: unknown): LevelName {
+  const name = LEVEL_NAMES[level] ?? 'info';
+  if (name !== 'error' && name !== 'warn') return name;
+  const text = `${message} ${typeof error === 'string' ? error : ''}`;
+  return ROUTINE_GROUP_CONDITIONS.some((pattern) => pattern.test(text)) ? 'info' : name;
+}
+
+/**
+ * Every producer Ariane makes: topics are created by setup, never by a write, and the default
+ * partitioner is chosen explicitly (kafkajs warns on every producer that does not).
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}
 
 /**
  * The only place a kafkajs client is built. kafkajs logs go through pino, keeping only the
@@ -44,7 +87,7 @@ export function createKafka(config: KafkaConnection, logger?: Logger): Kafka {
       () =>
       ({ level, log }) => {
         const { message, broker, groupId, topic, error } = log as Record<string, unknown>;
-        kafkaLogger[LEVEL_NAMES[level] ?? 'info'](
+        kafkaLogger[kafkaLogLevel(level, String(message), error)](
           { broker, groupId, topic, error },
           String(message),
         );

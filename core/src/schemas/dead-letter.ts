@@ -33,6 +33,8 @@ export const DeadLetterRecordSchema = z.object({
   code: z.enum(['ARIANE_EVENT_INVALID', 'ARIANE_PAYLOAD_TOO_LARGE', 'ARIANE_EVENT_REJECTED']),
   reason: DeadLetterReasonSchema,
   issues: z.array(DeadLetterIssueSchema),
+  /** Shipper envelopes recognised around the line, outermost first (filebeat, cri, otlp...). */
+  envelopes: z.array(z.string()).optional(),
   source: z.object({
     topic: z.string(),
     partition: z.number().int().nonnegative(),

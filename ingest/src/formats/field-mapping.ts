@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readJsonSetting } from './json-setting.js';
 
 /**
  * Where each concept Ariane needs is found in a service log line. Structured loggers disagree on
@@ -29,16 +29,22 @@ export const FIELD_CONCEPTS = [
   'userAgent',
   'errorMessage',
   'errorType',
+  'traceId',
+  'spanId',
+  'parentSpanId',
+  'traceparent',
 ] as const;
 export type FieldConcept = (typeof FIELD_CONCEPTS)[number];
 
 export type FieldMapping = Readonly<Record<FieldConcept, readonly string[]>>;
 
+/** Where loggers put a request header; `http.request.header.*` is OpenTelemetry's name. */
 const header = (name: string) => [
   name,
   `req.headers.${name}`,
   `request.headers.${name}`,
   `headers.${name}`,
+  `http.request.header.${name}`,
   `mdc.${name}`,
 ];
 
@@ -80,6 +86,10 @@ const DEFAULT_PATHS: FieldMapping = {
   userAgent: ['user_agent.original', ...header('user-agent')],
   errorMessage: ['error.message', 'err.message'],
   errorType: ['error.type', 'err.type'],
+  traceId: ['trace.id', 'trace_id', 'traceId', 'mdc.trace_id', 'mdc.traceId'],
+  spanId: ['span.id', 'span_id', 'spanId', 'mdc.span_id', 'mdc.spanId'],
+  parentSpanId: ['parent.id', 'parent_span_id', 'parentSpanId', 'parent_id', 'mdc.parent_id'],
+  traceparent: header('traceparent'),
 };
 
 const path = z.string().regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a dot-separated path');
@@ -105,25 +115,12 @@ export function mergeFieldMapping(overrides: FieldMappingOverrides): FieldMappin
 
 export const DEFAULT_FIELD_MAPPING: FieldMapping = mergeFieldMapping({});
 
-/**
- * Reads INGEST_FIELD_MAPPING: inline JSON when it starts with `{`, otherwise a path to a JSON
- * file. Throws with a message naming the problem, never the content.
- */
+/** Reads INGEST_FIELD_MAPPING (see `readJsonSetting`). */
 export function loadFieldMapping(setting: string | undefined): FieldMapping {
   if (setting === undefined) return DEFAULT_FIELD_MAPPING;
-  const text = setting.trimStart().startsWith('{') ? setting : readFileSync(setting, 'utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('INGEST_FIELD_MAPPING: not valid JSON');
-  }
-  const result = FieldMappingOverridesSchema.safeParse(parsed);
-  if (!result.success)
-    throw new Error(
-      `INGEST_FIELD_MAPPING: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  return mergeFieldMapping(result.data);
+  return mergeFieldMapping(
+    readJsonSetting('INGEST_FIELD_MAPPING', setting, FieldMappingOverridesSchema),
+  );
 }
 
 /**

@@ -25,6 +25,7 @@ export function buildDeadLetter(
   issues: readonly DeadLetterIssue[],
   maxPayloadBytes: number,
   failedAtMs: number,
+  envelopes: readonly string[] = [],
 ): DeadLetterRecord {
   const value = record.value ?? Buffer.alloc(0);
   const truncated = value.length > maxPayloadBytes;
@@ -43,6 +44,7 @@ export function buildDeadLetter(
     code: codeFor(reason),
     reason,
     issues: [...issues],
+    ...(envelopes.length > 0 && { envelopes: [...envelopes] }),
     source: { topic: record.topic, partition: record.partition, offset: record.offset },
     payload: { ...payload, bytes: value.length, truncated },
     failed_at: new Date(failedAtMs).toISOString(),

@@ -1,70 +1,87 @@
-import { EventLogTransactionSchema, EVENT_LOG_SKIPPED_TYPES } from '../formats/axway-event-log.js';
-import {
-  CircuitPathLineSchema,
-  LegLineSchema,
-  openTrafficRecordKeys,
-  OPEN_TRAFFIC_RECORD_KEYS,
-  SummaryLineSchema,
-  TraceLineSchema,
-} from '../formats/axway-open-traffic.js';
-import { GenericAccessLogSchema } from '../formats/generic-access-log.js';
-import { ServiceLogSchema } from '../formats/service-log.js';
-import { normaliseAccessLog } from './normalise-access-log.js';
-import {
-  normaliseCircuitPathLine,
-  normaliseEventLogTransaction,
-  normaliseLegLine,
-  normaliseSummaryLine,
-} from './normalise-axway.js';
-import { normaliseServiceLog } from './normalise-service-log.js';
-import {
-  applyTimePolicy,
-  issuesOf,
-  reject,
-  type Normalised,
-  type NormaliseContext,
-} from './normalised.js';
+import type { EnvelopeKind, UnwrappedLine } from '../envelopes/envelope.js';
+import { unwrapRecord } from '../envelopes/unwrap.js';
+import { formatFor } from '../formats/formats.js';
+import type { FormatName, InputFormat, TopicKind } from '../formats/input-format.js';
+import type { LineContext, NormaliseContext } from './normalise-context.js';
+import { reject, type IndexableEvent, type Normalised, type Rejection } from './normalised.js';
+import { applyShipperFacts } from './shipper-facts.js';
 
-/** What a topic carries: `gateway` topics hold Axway lines or generic access logs, told apart by shape. */
-export type TopicKind = 'gateway' | 'services';
+/** What a record was read as, for the metrics and the dead letter. */
+export interface RecordReading {
+  /** The format of each line that reached one, in order. */
+  readonly formats: readonly FormatName[];
+  /** Envelopes opened around the (first) line, outermost first. */
+  readonly envelopes: readonly EnvelopeKind[];
+}
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const EVENT_LOG_SKIPPED = new Set<string>(EVENT_LOG_SKIPPED_TYPES);
+export type RecordResult = Normalised & RecordReading;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const NOTHING: RecordReading = { formats: [], envelopes: [] };
 
 /**
- * Decodes, validates and normalises one record value. Pure and total: whatever the bytes, it
- * returns events, a skip, an expiry or a rejection with a reason, and never throws.
+ * Decodes, unwraps, validates and normalises one record value. Pure and total: whatever the
+ * bytes, it returns events, a skip, an expiry or a rejection with a reason, and never throws.
+ *
+ * The stages, in order:
+ * 1. decode: size limit, UTF-8 (a byte-order mark is dropped);
+ * 2. unwrap: shipper envelopes opened, down to the line(s) the gateway or service wrote, with
+ *    what the envelopes knew (`envelopes/`);
+ * 3. format: the first format of the topic that claims the line (`formats/formats.ts`);
+ * 4. normalise: the format validates the line and builds documents, time policy applied;
+ * 5. shipper facts: host, pod, container, file and shipper time from the envelope.
+ * Then, in the batch (`process-batch.ts`): the deny list, the bulk write, the dead letters and
+ * the commit.
  */
 export function normaliseRecord(
   value: Buffer | null,
   kind: TopicKind,
   maxRecordBytes: number,
   ctx: NormaliseContext,
-): Normalised {
+): RecordResult {
   if (value === null || value.length === 0)
-    return reject('invalid_json', [{ path: '(root)', message: 'empty record' }]);
+    return withReading(reject('invalid_json', [{ path: '(root)', message: 'empty record' }]));
   if (value.length > maxRecordBytes)
-    return reject('too_large', [
-      { path: '(root)', message: `record exceeds ${maxRecordBytes} bytes` },
-    ]);
+    return withReading(
+      reject('too_large', [{ path: '(root)', message: `record exceeds ${maxRecordBytes} bytes` }]),
+    );
   let text: string;
   try {
     text = utf8.decode(value);
   } catch {
-    return reject('invalid_utf8', [{ path: '(root)', message: 'not valid UTF-8' }]);
+    return withReading(reject('invalid_utf8', [{ path: '(root)', message: 'not valid UTF-8' }]));
   }
-  let parsed: unknown;
+  const unwrapped = unwrapRecord(text, ctx.raw);
+  if (unwrapped.kind === 'rejected')
+    return {
+      kind: 'rejected',
+      reason: unwrapped.reason,
+      issues: unwrapped.issues,
+      formats: [],
+      envelopes: unwrapped.envelopes,
+    };
+  const formats: FormatName[] = [];
+  const results = unwrapped.lines.map((line) => {
+    const lineCtx: LineContext = {
+      ...ctx,
+      facts: line.facts,
+      envelopes: line.envelopes,
+      identity: line.identity,
+    };
+    const format = formatFor(kind, line.line);
+    formats.push(format.name);
+    return withShipperFacts(normaliseLine(format, line, lineCtx), lineCtx);
+  });
+  return { ...combine(results), formats, envelopes: unwrapped.lines[0]?.envelopes ?? [] };
+}
+
+function withReading(result: Normalised): RecordResult {
+  return { ...result, ...NOTHING };
+}
+
+function normaliseLine(format: InputFormat, line: UnwrappedLine, ctx: LineContext): Normalised {
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    return reject('invalid_json', [{ path: '(root)', message: 'not valid JSON' }]);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    return reject('not_an_object', [{ path: '(root)', message: 'expected a JSON object' }]);
-  try {
-    return kind === 'services'
-      ? normaliseServiceLine(parsed, ctx)
-      : normaliseGatewayLine(parsed as Record<string, unknown>, ctx);
+    return format.normalise(line.line, ctx);
   } catch {
     // Unreachable by design (the property test feeds arbitrary input); kept so one unforeseen
     // shape dead-letters a record instead of stopping a partition.
@@ -72,66 +89,40 @@ export function normaliseRecord(
   }
 }
 
-function normaliseServiceLine(parsed: unknown, ctx: NormaliseContext): Normalised {
-  const result = ServiceLogSchema.safeParse(parsed);
-  return result.success
-    ? normaliseServiceLog(result.data, ctx)
-    : reject('schema_mismatch', issuesOf(result.error));
+function withShipperFacts(result: Normalised, ctx: LineContext): Normalised {
+  if (result.kind !== 'events' || ctx.envelopes.length === 0) return result;
+  return {
+    ...result,
+    events: result.events.map((event) => ({ ...event, doc: applyShipperFacts(event.doc, ctx) })),
+  };
 }
 
-function normaliseGatewayLine(line: Record<string, unknown>, ctx: NormaliseContext): Normalised {
-  if (
-    typeof line.type === 'string' &&
-    (line.type === 'transaction' || EVENT_LOG_SKIPPED.has(line.type))
-  ) {
-    if (line.type !== 'transaction') return { kind: 'skipped', reason: 'axway_event_log_metadata' };
-    const result = EventLogTransactionSchema.safeParse(line);
-    return result.success
-      ? applyTimePolicy(normaliseEventLogTransaction(result.data, ctx), ctx)
-      : reject('schema_mismatch', issuesOf(result.error));
+/**
+ * One record's lines into one result: events if any line gave events (with the first failing
+ * line's rejection beside them, see `Normalised`), else the first rejection, else a skip or an
+ * expiry.
+ */
+function combine(results: readonly Normalised[]): Normalised {
+  if (results.length === 1) return results[0]!;
+  const events: IndexableEvent[] = [];
+  let expired = 0;
+  let rejected: Rejection | undefined;
+  let skipped: Normalised | undefined;
+  for (const result of results) {
+    if (result.kind === 'events') {
+      events.push(...result.events);
+      expired += result.expired;
+      rejected ??= result.rejected;
+    } else if (result.kind === 'expired') expired += result.count;
+    else if (result.kind === 'rejected')
+      rejected ??= { reason: result.reason, issues: result.issues };
+    else skipped ??= result;
   }
-  const recordKeys = openTrafficRecordKeys(line);
-  if (recordKeys.length > 0 || (line.correlationId !== undefined && line.processInfo !== undefined))
-    return normaliseOpenTrafficLine(line, recordKeys, ctx);
-  const result = GenericAccessLogSchema.safeParse(line);
-  return result.success
-    ? normaliseAccessLog(result.data, ctx)
-    : reject('schema_mismatch', issuesOf(result.error));
-}
-
-function normaliseOpenTrafficLine(
-  line: Record<string, unknown>,
-  recordKeys: readonly string[],
-  ctx: NormaliseContext,
-): Normalised {
-  if (recordKeys.length !== 1)
-    return reject('schema_mismatch', [
-      { path: '(root)', message: `expected exactly one of ${OPEN_TRAFFIC_RECORD_KEYS.join(', ')}` },
-    ]);
-  switch (recordKeys[0]) {
-    case 'transactionElement': {
-      const result = LegLineSchema.safeParse(line);
-      return result.success
-        ? applyTimePolicy(normaliseLegLine(result.data, ctx), ctx)
-        : reject('schema_mismatch', issuesOf(result.error));
-    }
-    case 'transactionSummary': {
-      const result = SummaryLineSchema.safeParse(line);
-      return result.success
-        ? applyTimePolicy(normaliseSummaryLine(result.data, ctx), ctx)
-        : reject('schema_mismatch', issuesOf(result.error));
-    }
-    case 'circuitPath': {
-      const result = CircuitPathLineSchema.safeParse(line);
-      return result.success
-        ? applyTimePolicy(normaliseCircuitPathLine(result.data, ctx), ctx)
-        : reject('schema_mismatch', issuesOf(result.error));
-    }
-    default: {
-      const result = TraceLineSchema.safeParse(line);
-      return result.success
-        ? { kind: 'skipped', reason: 'axway_trace' }
-        : reject('schema_mismatch', issuesOf(result.error));
-    }
-  }
+  if (events.length > 0)
+    return { kind: 'events', events, expired, ...(rejected !== undefined && { rejected }) };
+  if (rejected !== undefined) return { kind: 'rejected', ...rejected };
+  if (expired > 0) return { kind: 'expired', count: expired };
+  return (
+    skipped ?? reject('invalid_json', [{ path: '(root)', message: 'no log line in the record' }])
+  );
 }

@@ -6,12 +6,14 @@ import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js'
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import type { FieldMapping } from '../formats/field-mapping.js';
 import type { IngestMetrics } from '../metrics.js';
-import type { BatchSink, BulkDocument, BulkItemResult } from '../sink/bulk-writer.js';
+import type { BatchSink, BulkDocument, BulkItemResult } from '../sink/batch-sink.js';
 import type { DeadLetterSink } from '../sink/dead-letter-writer.js';
 import type { SourceBatch, SourceRecord } from '../source/source-record.js';
 import { buildDeadLetter } from './dead-letter.js';
 import type { TimePolicy } from './event-time.js';
-import { normaliseRecord, type TopicKind } from './normalise-record.js';
+import type { ServiceNameRules } from '../formats/service-log/service-identity.js';
+import type { TopicKind } from '../formats/input-format.js';
+import { normaliseRecord } from './normalise-record.js';
 
 export interface PipelineSettings {
   readonly kindOf: (topic: string) => TopicKind;
@@ -24,6 +26,7 @@ export interface PipelineSettings {
   readonly retryMaxMs: number;
   readonly time: TimePolicy;
   readonly mapping: FieldMapping;
+  readonly serviceNames: ServiceNameRules;
 }
 
 export interface PipelineDeps {
@@ -160,7 +163,25 @@ async function prepareBulk(
       nowMs,
       time: settings.time,
       mapping: settings.mapping,
+      serviceNames: settings.serviceNames,
     });
+    metrics.read.inc({
+      format: result.formats[0] ?? 'none',
+      envelope: result.envelopes.length > 0 ? result.envelopes.join('+') : 'none',
+    });
+    const rejection =
+      result.kind === 'rejected' ? result : result.kind === 'events' ? result.rejected : undefined;
+    if (rejection !== undefined)
+      invalid.push(
+        buildDeadLetter(
+          record,
+          rejection.reason,
+          rejection.issues,
+          settings.deadLetterMaxPayloadBytes,
+          nowMs,
+          result.envelopes,
+        ),
+      );
     if (result.kind === 'events') {
       if (result.expired > 0) metrics.droppedExpired.inc(result.expired);
       for (const { doc, precedence } of result.events) {
@@ -177,16 +198,6 @@ async function prepareBulk(
       }
     } else if (result.kind === 'skipped') metrics.skipped.inc({ reason: result.reason });
     else if (result.kind === 'expired') metrics.droppedExpired.inc(result.count);
-    else
-      invalid.push(
-        buildDeadLetter(
-          record,
-          result.reason,
-          result.issues,
-          settings.deadLetterMaxPayloadBytes,
-          nowMs,
-        ),
-      );
   }
   return { ...slice, nowMs, docs, owners, invalid };
 }

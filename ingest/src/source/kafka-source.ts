@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../../../core/src/observability/logger.js';
+import { registerCompressionCodecs } from './compression-codecs.js';
 import type { SourceBatch } from './source-record.js';
 
 export interface KafkaSourceOptions {
@@ -24,7 +25,8 @@ export interface KafkaSource {
  * The kafkajs consumer behind the SourceBatch seam. Offsets are committed explicitly, one bulk at
  * a time, after the pipeline says the bulk is stored (autoCommit off, eachBatchAutoResolve off).
  * Partitions are processed concurrently, so bulks to Elasticsearch overlap with each other and
- * with kafkajs fetching the next batches.
+ * with kafkajs fetching the next batches. Record batches compressed with gzip, snappy, lz4 or zstd
+ * are all read.
  */
 export async function startKafkaSource(
   kafka: Kafka,
@@ -32,6 +34,8 @@ export async function startKafkaSource(
   handle: (batch: SourceBatch) => Promise<void>,
   logger: Logger,
 ): Promise<KafkaSource> {
+  // Before any fetch: shippers may compress with snappy, lz4 or zstd, which kafkajs cannot read.
+  registerCompressionCodecs();
   const consumer: Consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs,

@@ -4,17 +4,30 @@ import fc from 'fast-check';
 import { DeadLetterRecordSchema } from '../../../core/src/schemas/dead-letter.js';
 import { TraceEventSchema } from '../../../core/src/schemas/trace-event.js';
 import { buildDeadLetter } from '../../../ingest/src/pipeline/dead-letter.js';
-import { normaliseRecord, type TopicKind } from '../../../ingest/src/pipeline/normalise-record.js';
+import type { TopicKind } from '../../../ingest/src/formats/input-format.js';
+import {
+  normaliseRecord,
+  type RecordResult,
+} from '../../../ingest/src/pipeline/normalise-record.js';
 import type { Normalised } from '../../../ingest/src/pipeline/normalised.js';
 import { parseRawHeaders } from '../../../ingest/src/pipeline/raw-headers.js';
 import { parseCorrelationHeader } from '../../../ingest/src/pipeline/correlation-header.js';
-import { contextFor, fixture } from '../../helpers/ingest.js';
+import {
+  SHIPPER_SHAPE_NAMES,
+  SHIPPER_SHAPES,
+  wrapLine,
+  type ShipperShape,
+} from '../../../bench/generator/envelopes.js';
+import { Random } from '../../../bench/generator/prng.js';
+import { contextFor, FIXTURE_START_MS, fixture } from '../../helpers/ingest.js';
 
 // Property-based fuzzing of the ingest's parsers and normalisers, structure-aware: valid
 // records of every input format are mutated several times over (fields deleted, retyped,
 // replaced by hostile strings, extreme numbers and prototype keys), and the outcome must be
 // schema-valid TraceEvents or a rejection with a reason whose dead-letter record is itself
 // valid. test/unit/ingest/property.test.ts covers single replacements by arbitrary JSON.
+// Mutated records are also shipped in one or two random envelopes (the traffic generator's
+// own wrapper), so every shipper shape meets hostile lines and hostile metadata read from them.
 
 const MAX_RECORD_BYTES = 64 * 1024;
 const DLQ_MAX_BYTES = 4 * 1024;
@@ -141,15 +154,39 @@ function mutate(base: Record<string, unknown>, mutations: readonly Mutation[]): 
   return root;
 }
 
-const mutatedRecord = fc
+const mutatedLine = fc
   .tuple(fc.constantFrom(...NAMES), fc.array(mutation, { minLength: 1, maxLength: 6 }))
   .map(([name, mutations]) => ({
     kind: FORMATS[name] ?? 'gateway',
-    raw: Buffer.from(JSON.stringify(mutate(BASES.get(name) ?? {}, mutations)) ?? ''),
+    text: JSON.stringify(mutate(BASES.get(name) ?? {}, mutations)) ?? '',
   }));
+
+const mutatedRecord = mutatedLine.map(({ kind, text }) => ({ kind, raw: Buffer.from(text) }));
+
+/**
+ * A mutated line shipped in one envelope, or in an envelope inside another, of any shape (a
+ * gateway shape on a service line too). `envelopes` is what ingest must at least report,
+ * outermost first; it may report more when the mutations made the line look like an envelope.
+ */
+const envelopedRecord = fc
+  .tuple(
+    mutatedLine,
+    fc.array(fc.constantFrom<ShipperShape>(...SHIPPER_SHAPE_NAMES), { minLength: 1, maxLength: 2 }),
+    fc.integer(),
+  )
+  .map(([{ kind, text }, shapes, seed]) => {
+    const random = new Random(seed);
+    let value = text;
+    // Innermost first: the first shape wraps the line, the next wraps that record.
+    for (const shape of shapes)
+      value = wrapLine({ topic: kind, value, dueMs: FIXTURE_START_MS }, random, { shape }).value;
+    const envelopes = shapes.toReversed().flatMap((shape) => SHIPPER_SHAPES[shape].envelopes);
+    return { kind, raw: Buffer.from(value), envelopes };
+  });
 
 const anyRecord = fc.oneof(
   { weight: 6, arbitrary: mutatedRecord },
+  { weight: 4, arbitrary: envelopedRecord },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -167,8 +204,14 @@ const anyRecord = fc.oneof(
   },
 );
 
-/** The contract every outcome must satisfy, whatever the input. */
-function assertSound(result: Normalised, raw: Buffer): void {
+/**
+ * The contract every outcome must satisfy, whatever the input. `shippedIn`: the envelopes the
+ * record was wrapped in, which ingest must name in its reading and in the dead letter, unless
+ * the record was refused for its size before anything was opened.
+ */
+function assertSound(result: RecordResult, raw: Buffer, shippedIn: readonly string[] = []): void {
+  if (shippedIn.length > 0 && raw.length <= MAX_RECORD_BYTES)
+    assert.deepEqual(result.envelopes.slice(0, shippedIn.length), shippedIn);
   switch (result.kind) {
     case 'events':
       assert.ok(result.events.length > 0);
@@ -177,6 +220,7 @@ function assertSound(result: Normalised, raw: Buffer): void {
         assert.ok(precedence === 'preferred' || precedence === 'fallback');
         assert.ok(doc.event.id.length > 0 && doc.event.id.length <= 512, doc.event.id);
         assert.ok(Number.isFinite(Date.parse(doc['@timestamp'])));
+        if (result.envelopes.length > 0) assert.ok(doc.ariane.envelopes?.length);
       }
       break;
     case 'rejected': {
@@ -188,8 +232,10 @@ function assertSound(result: Normalised, raw: Buffer): void {
           result.issues,
           DLQ_MAX_BYTES,
           Date.UTC(2026, 10, 20),
+          result.envelopes,
         ),
       );
+      assert.deepEqual(letter.envelopes ?? [], result.envelopes);
       assert.equal(letter.payload.bytes, raw.length);
       assert.equal(letter.payload.truncated, raw.length > DLQ_MAX_BYTES);
       assert.ok(Buffer.byteLength(letter.payload.data) <= Math.ceil((DLQ_MAX_BYTES * 4) / 3) + 4);
@@ -208,10 +254,11 @@ void describe('ingest input fuzzing', () => {
   void test('mutated records of every format, arbitrary bytes and truncated records: valid events or a reason; never throws', () => {
     const outcomes = new Map<Normalised['kind'], number>();
     fc.assert(
-      fc.property(anyRecord, ({ kind, raw }) => {
+      fc.property(anyRecord, (record) => {
+        const { kind, raw } = record;
         const result = normaliseRecord(raw, kind, MAX_RECORD_BYTES, contextFor(raw));
         outcomes.set(result.kind, (outcomes.get(result.kind) ?? 0) + 1);
-        assertSound(result, raw);
+        assertSound(result, raw, 'envelopes' in record ? record.envelopes : []);
       }),
       { numRuns: 2_500 },
     );
@@ -220,9 +267,26 @@ void describe('ingest input fuzzing', () => {
     assert.ok((outcomes.get('rejected') ?? 0) > 250, JSON.stringify([...outcomes]));
   });
 
+  void test('mutated lines in envelopes: valid events or a reason, and a dead letter that names the envelopes', () => {
+    const outcomes = new Map<string, number>();
+    const count = (key: string) => outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+    fc.assert(
+      fc.property(envelopedRecord, ({ kind, raw, envelopes }) => {
+        const result = normaliseRecord(raw, kind, MAX_RECORD_BYTES, contextFor(raw));
+        count(result.kind);
+        if (result.kind === 'rejected' && result.envelopes.length > 0) count('named');
+        assertSound(result, raw, envelopes);
+      }),
+      { numRuns: 1_500 },
+    );
+    // Both paths must be exercised through the envelopes, not just one of them.
+    assert.ok((outcomes.get('events') ?? 0) > 150, JSON.stringify([...outcomes]));
+    assert.ok((outcomes.get('named') ?? 0) > 150, JSON.stringify([...outcomes]));
+  });
+
   void test('normalisation is deterministic: the same bytes give the same documents and ids (replays overwrite)', () => {
     fc.assert(
-      fc.property(mutatedRecord, ({ kind, raw }) => {
+      fc.property(fc.oneof(mutatedRecord, envelopedRecord), ({ kind, raw }) => {
         const first = normaliseRecord(raw, kind, MAX_RECORD_BYTES, contextFor(raw));
         const second = normaliseRecord(Buffer.from(raw), kind, MAX_RECORD_BYTES, contextFor(raw));
         // Compared as written to Elasticsearch and Kafka: serialised.
@@ -234,7 +298,7 @@ void describe('ingest input fuzzing', () => {
 
   void test('prototype keys in input never pollute shared prototypes', () => {
     fc.assert(
-      fc.property(mutatedRecord, ({ kind, raw }) => {
+      fc.property(fc.oneof(mutatedRecord, envelopedRecord), ({ kind, raw }) => {
         normaliseRecord(raw, kind, MAX_RECORD_BYTES, contextFor(raw));
         assert.equal(({} as Record<string, unknown>).polluted, undefined);
         assert.equal(([] as unknown as Record<string, unknown>).polluted, undefined);
@@ -250,7 +314,8 @@ void describe('ingest input fuzzing', () => {
         secret,
         fc.constantFrom('leg0', 'pino', 'ecs', 'access'),
         fc.boolean(),
-        (value, where, breakIt) => {
+        fc.option(fc.constantFrom<ShipperShape>(...SHIPPER_SHAPE_NAMES)),
+        (value, where, breakIt, shape) => {
           const jwt = `eyJhbGciOiJIUzI1NiJ9.${value}.${value}`;
           let record: Record<string, unknown>;
           let kind: TopicKind = 'gateway';
@@ -277,7 +342,16 @@ void describe('ingest input fuzzing', () => {
           }
           // Half the time the record is also broken, so it goes to the dead-letter path.
           if (breakIt) record['@timestamp'] = { broken: true };
-          const raw = Buffer.from(JSON.stringify(record));
+          // Shipped too, some of the time: envelopes hold the line again (Logstash's
+          // event.original) or escaped once more (nested), and none of it may leak either.
+          const line = JSON.stringify(record);
+          const raw = Buffer.from(
+            shape === null
+              ? line
+              : wrapLine({ topic: kind, value: line, dueMs: FIXTURE_START_MS }, new Random(value), {
+                  shape,
+                }).value,
+          );
           const result = normaliseRecord(raw, kind, MAX_RECORD_BYTES, contextFor(raw));
           const stored =
             result.kind === 'rejected'
@@ -288,6 +362,7 @@ void describe('ingest input fuzzing', () => {
                     result.issues,
                     MAX_RECORD_BYTES,
                     0,
+                    result.envelopes,
                   ),
                 )
               : JSON.stringify(result);

@@ -43,7 +43,8 @@ void describe('X-CorrelationID', () => {
       { correlationId: A, leg: undefined },
     ]);
     assert.deepEqual(parseCorrelationHeader('3f2c9a1e-0b7d-4c55-9e1a-2b7f6c8d9e10'), []);
-    assert.deepEqual(parseCorrelationHeader(`Id-${A}x 1`), []);
+    assert.deepEqual(parseCorrelationHeader(`Id-${A}-x 1`), []);
+    assert.deepEqual(parseCorrelationHeader('Id-short 1'), []);
   });
 
   void test('correlationIdsIn dedupes across values in order', () => {

@@ -108,6 +108,8 @@ void describe('Axway open traffic lines', () => {
     assert.deepEqual(normalise(fixture('axway-open-traffic-trace')), {
       kind: 'skipped',
       reason: 'axway_trace',
+      formats: ['axway-open-traffic'],
+      envelopes: [],
     });
   });
 
@@ -172,6 +174,8 @@ void describe('Axway transaction event log', () => {
       assert.deepEqual(normalise({ ...fixture('axway-event-log-header'), type }), {
         kind: 'skipped',
         reason: 'axway_event_log_metadata',
+        formats: ['axway-event-log'],
+        envelopes: [],
       });
   });
 });

@@ -7,6 +7,7 @@ import { indexNames } from '../../../core/src/es/index-names.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';
 import { DEFAULT_FIELD_MAPPING } from '../../../ingest/src/formats/field-mapping.js';
+import { NO_SERVICE_NAME_RULES } from '../../../ingest/src/formats/service-log/service-identity.js';
 import { anonymiseAtIngest } from '../../../ingest/src/ingest.js';
 import { createIngestMetrics } from '../../../ingest/src/metrics.js';
 import {
@@ -14,7 +15,7 @@ import {
   type PipelineDeps,
   type PipelineSettings,
 } from '../../../ingest/src/pipeline/process-batch.js';
-import type { BulkDocument, BulkItemResult } from '../../../ingest/src/sink/bulk-writer.js';
+import type { BulkDocument, BulkItemResult } from '../../../ingest/src/sink/batch-sink.js';
 import type { SourceBatch } from '../../../ingest/src/source/source-record.js';
 import { bytesOf, fixture, FIXTURE_START_MS } from '../../helpers/ingest.js';
 
@@ -29,6 +30,7 @@ const settings: PipelineSettings = {
   retryMaxMs: 100,
   time: { retentionDays: 10, futureToleranceMs: 300_000, futureLimitMs: 86_400_000 },
   mapping: DEFAULT_FIELD_MAPPING,
+  serviceNames: NO_SERVICE_NAME_RULES,
 };
 
 /** A scripted store and broker: every call is recorded in `journal`, in order. */
@@ -326,5 +328,60 @@ void describe('processBatch', () => {
     await done;
     assert.deepEqual(h.journal, ['write 1', 'commit 10']);
     assert.deepEqual(offsetsWritten(h.written), ['10']);
+  });
+
+  void test('counts records by format and envelope; an export with one bad line is indexed and dead-lettered', async () => {
+    const h = harness(ok);
+    const filebeat = Buffer.from(
+      JSON.stringify({
+        '@timestamp': '2026-11-20T10:00:01.000Z',
+        message: leg1.toString(),
+        agent: { type: 'filebeat' },
+        log: {
+          file: { path: '/opt/Axway/apigateway/logs/opentraffic/group-2_instance-1_traffic.log' },
+        },
+      }),
+    );
+    const lonePart = Buffer.from(`2026-11-20T10:00:00.031954120Z stdout P ${leg0.toString()}`);
+    const record = (body: string) => ({
+      timeUnixNano: '1795168800031000000',
+      body: { stringValue: body },
+    });
+    const export_ = Buffer.from(
+      JSON.stringify({
+        resourceLogs: [
+          {
+            scopeLogs: [
+              { logRecords: [record(leg0.toString()), record('{"transactionElement":1}')] },
+            ],
+          },
+        ],
+      }),
+    );
+    await processBatch(
+      h.batch([leg0, filebeat, lonePart, export_]),
+      { ...settings, bulkMaxDocs: 10 },
+      h.deps,
+    );
+    const read = await h.deps.metrics.read.get();
+    assert.deepEqual(read.values.map((v) => [v.labels.format, v.labels.envelope, v.value]).sort(), [
+      ['axway-open-traffic', 'filebeat', 1],
+      ['axway-open-traffic', 'none', 1],
+      ['axway-open-traffic', 'otlp', 1],
+      ['none', 'cri', 1],
+    ]);
+    assert.deepEqual(
+      h.deadLetters.map((d) => [d.source.offset, d.reason, d.envelopes]),
+      [
+        ['12', 'partial_line', ['cri']],
+        ['13', 'schema_mismatch', ['otlp']],
+      ],
+    );
+    const ids = h.written.flat().map((d) => d.id);
+    assert.equal(ids.filter((id) => id.endsWith(':leg:0')).length, 2, 'bare and exported leg 0');
+    const shipped = h.written.flat().find((d) => d.id.endsWith(':leg:1'))?.doc;
+    assert.deepEqual(shipped?.ariane.envelopes, ['filebeat']);
+    assert.equal(shipped?.ariane.gateway_instance, 'instance-1');
+    assert.equal(shipped?.event.created, '2026-11-20T10:00:01.000Z');
   });
 });

@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import { DurationMsSchema, EpochMsSchema, nullableString } from '../common-fields.js';
+import {
+  AXWAY_HTTP_FIELDS,
+  AxwayCorrelationIdSchema,
+  LegStatusSchema,
+  ProcessInfoSchema,
+  ServiceContextSchema,
+  TransactionStatusSchema,
+} from '../axway-common/schema.js';
 
 /**
  * Axway API Gateway 7.x open traffic event log: one JSON object per line, written after the
@@ -10,61 +19,35 @@ import { z } from 'zod';
  * Unknown fields are accepted (Axway adds some between versions) and ignored.
  */
 
-/** 24 lower-case hex chars; Axway also writes `Id-<cid>` inside policies, never here. */
-export const AxwayCorrelationIdSchema = z
-  .string()
-  .regex(/^[0-9a-f]{24}$/, 'expected 24 lower-case hex characters');
-
-export const ProcessInfoSchema = z.looseObject({
-  hostname: z.string().optional(),
-  domainId: z.string().optional(),
-  groupId: z.string().optional(),
-  groupName: z.string().optional(),
-  serviceId: z.string().optional(),
-  serviceName: z.string().optional(),
-  version: z.string().optional(),
-});
-export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
-
-/** Epoch milliseconds between 2000 and 9999: outside that, the field is garbage, not history. */
-export const EpochMsSchema = z
-  .number()
-  .int()
-  .min(946_684_800_000, 'expected epoch milliseconds after 2000')
-  .max(253_402_300_799_999, 'expected epoch milliseconds before 10000');
-const epochMs = EpochMsSchema;
-/** A week: longer is a broken clock, and the nanosecond value must stay a safe integer. */
-export const MAX_DURATION_MS = 7 * 86_400_000;
-export const DurationMsSchema = z.number().nonnegative().max(MAX_DURATION_MS);
-export const nullableString = z.string().nullish();
-/** Axway writes ports as strings; some exporters rewrite them as numbers. */
-export const port = z.union([z.string(), z.number().int()]).nullish();
-
-/** HTTP fields both Axway logs write under the same names (the open traffic log in `http`). */
-export const AXWAY_HTTP_FIELDS = {
-  uri: nullableString,
-  method: nullableString,
-  status: z.number().int().nullish(),
-  vhost: nullableString,
-  wafStatus: z.number().int().nullish(),
-  bytesSent: z.number().int().nonnegative().nullish(),
-  bytesReceived: z.number().int().nonnegative().nullish(),
-  remoteName: nullableString,
-  remoteAddr: nullableString,
-  remotePort: port,
-  localAddr: nullableString,
-  localPort: port,
-};
-
+/** Both spellings are written by real gateways (`statusText` here, `statustext` in the event log). */
 export const AxwayHttpInfoSchema = z.looseObject({
   ...AXWAY_HTTP_FIELDS,
   statusText: nullableString,
+  statustext: nullableString,
   sslSubject: nullableString,
+  sslsubject: nullableString,
   authSubjectId: nullableString,
 });
 export type AxwayHttpInfo = z.infer<typeof AxwayHttpInfoSchema>;
 
-export const LegStatusSchema = z.enum(['Pass', 'Fail', 'Error']).nullish();
+/** A JMS leg: the gateway consumed or produced a message. Only what a timeline shows is read. */
+export const AxwayJmsInfoSchema = z.looseObject({
+  jmsDestination: nullableString,
+  jmsStatus: nullableString,
+  jmsStatusText: nullableString,
+  authSubjectId: nullableString,
+});
+
+/** A file-transfer leg (the gateway's FTP/FTPS/SFTP listener). */
+export const AxwayFileTransferInfoSchema = z.looseObject({
+  serviceType: nullableString,
+  transferStatus: nullableString,
+  remoteAddr: nullableString,
+  remotePort: z.union([z.string(), z.number().int()]).nullish(),
+  bytesSent: z.number().int().nonnegative().nullish(),
+  bytesReceived: z.number().int().nonnegative().nullish(),
+  authSubjectId: nullableString,
+});
 
 export const TransactionElementSchema = z.looseObject({
   leg: z.number().int().nonnegative(),
@@ -74,6 +57,8 @@ export const TransactionElementSchema = z.looseObject({
   finalStatus: LegStatusSchema,
   protocolInfo: z.looseObject({
     http: AxwayHttpInfoSchema.optional(),
+    jms: AxwayJmsInfoSchema.optional(),
+    fileTransfer: AxwayFileTransferInfoSchema.optional(),
     recvHeader: nullableString,
     sentHeader: nullableString,
     recvPayload: nullableString,
@@ -82,25 +67,11 @@ export const TransactionElementSchema = z.looseObject({
 });
 export type TransactionElement = z.infer<typeof TransactionElementSchema>;
 
-export const ServiceContextSchema = z.looseObject({
-  service: nullableString,
-  method: nullableString,
-  monitor: z.boolean().nullish(),
-  client: nullableString,
-  app: nullableString,
-  org: nullableString,
-  status: nullableString,
-  duration: DurationMsSchema.nullish(),
-});
-export type ServiceContext = z.infer<typeof ServiceContextSchema>;
-
-export const TransactionStatusSchema = z.enum(['success', 'failure', 'exception', 'unknown']);
-
 export const TransactionSummarySchema = z.looseObject({
   path: nullableString,
   protocol: nullableString,
   protocolSrc: nullableString,
-  status: TransactionStatusSchema.nullish(),
+  status: TransactionStatusSchema,
   serviceContexts: z.array(ServiceContextSchema).nullish(),
 });
 export type TransactionSummary = z.infer<typeof TransactionSummarySchema>;
@@ -115,7 +86,7 @@ export const CircuitPathSchema = z.array(
 );
 
 const common = {
-  timestamp: epochMs,
+  timestamp: EpochMsSchema,
   correlationId: AxwayCorrelationIdSchema,
   processInfo: ProcessInfoSchema,
 };
@@ -137,7 +108,7 @@ export type CircuitPathLine = z.infer<typeof CircuitPathLineSchema>;
 
 /** Trace lines are gateway diagnostics, not traffic: recognised, counted and skipped. */
 export const TraceLineSchema = z.looseObject({
-  timestamp: epochMs,
+  timestamp: EpochMsSchema,
   correlationId: z.string(),
   trace: z.looseObject({}),
 });

@@ -1,23 +1,35 @@
-import type { GenericAccessLog } from '../formats/generic-access-log.js';
-import { correlationIdsIn } from './correlation-header.js';
-import { parseSourceTimestamp } from './event-time.js';
+import { correlationIdsIn } from '../../pipeline/correlation-header.js';
+import { finishEvent } from '../../pipeline/event-draft.js';
+import { applyTimePolicy, parseSourceTimestamp } from '../../pipeline/event-time.js';
 import {
   contentId,
-  finishEvent,
   FlagSet,
   forwardedIps,
   ipOrUndefined,
   iso,
   outcomeFromHttpStatus,
-  reject,
-  type Normalised,
-  type NormaliseContext,
-} from './normalised.js';
-import { redactQuery, redactUrl } from './redact.js';
-import { applyTimePolicy } from './normalised.js';
+} from '../../pipeline/field-values.js';
+import type { LineContext } from '../../pipeline/normalise-context.js';
+import { issuesOf, reject, type Normalised } from '../../pipeline/normalised.js';
+import { redactQuery, redactUrl } from '../../pipeline/redact.js';
+import type { InputFormat } from '../input-format.js';
+import { GenericAccessLogSchema, type GenericAccessLog } from './schema.js';
+
+/** Any other gateway line: the gateway topic's last resort, so its issues explain a reject. */
+export const genericAccessLog: InputFormat = {
+  name: 'generic-access-log',
+  topic: 'gateway',
+  claims: () => true,
+  normalise(line, ctx) {
+    const result = GenericAccessLogSchema.safeParse(line);
+    return result.success
+      ? normaliseAccessLog(result.data, ctx)
+      : reject('schema_mismatch', issuesOf(result.error));
+  },
+};
 
 /** One generic access-log line → one `gateway.access` event, `_id` from the record bytes. */
-export function normaliseAccessLog(line: GenericAccessLog, ctx: NormaliseContext): Normalised {
+function normaliseAccessLog(line: GenericAccessLog, ctx: LineContext): Normalised {
   const startMs = parseSourceTimestamp(line.timestamp);
   if (startMs === undefined)
     return reject('invalid_timestamp', [{ path: 'timestamp', message: 'not a plausible date' }]);
@@ -31,7 +43,7 @@ export function normaliseAccessLog(line: GenericAccessLog, ctx: NormaliseContext
   const doc = finishEvent({
     '@timestamp': iso(startMs),
     event: {
-      id: contentId('access', ctx.raw),
+      id: contentId('access', ctx.identity),
       dataset: 'gateway.access',
       kind: 'event',
       category: ['web'],

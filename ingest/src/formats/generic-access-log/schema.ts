@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { DurationMsSchema, EpochMsSchema } from './axway-open-traffic.js';
+import { DurationMsSchema } from '../common-fields.js';
 
 /**
  * Ariane's generic access-log JSON, for gateways other than Axway (nginx, Kong, Envoy... with a
  * JSON log format configured to write these names). One object per request, as the gateway saw
- * it from the client. `timestamp` is when the request started: an ISO 8601 date with an offset,
- * or epoch milliseconds. Unknown fields are accepted and not indexed.
+ * it from the client. `timestamp` is when the request started: an ISO 8601 date, or epoch
+ * seconds, milliseconds, microseconds or nanoseconds. Unknown fields are accepted and not indexed.
  *
  * ```json
  * {"timestamp":"2026-11-21T09:30:00.120Z","request_id":"6f1c2e0a-9a8b-4d0e-8f3c-5b7d2a1e4c90",
@@ -16,7 +16,8 @@ import { DurationMsSchema, EpochMsSchema } from './axway-open-traffic.js';
  * ```
  */
 export const GenericAccessLogSchema = z.looseObject({
-  timestamp: z.union([z.iso.datetime({ offset: true }), EpochMsSchema]),
+  /** Any form `parseSourceTimestamp` reads: ISO 8601 or epoch s/ms/µs/ns. */
+  timestamp: z.union([z.string().min(1).max(64), z.number()]),
   request_id: z.string().min(1).max(256).optional(),
   /** X-Application-Id: the front-office session. */
   application_id: z.string().min(1).max(256).optional(),

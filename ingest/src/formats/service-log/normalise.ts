@@ -1,23 +1,42 @@
-import { MAX_DURATION_MS } from '../formats/axway-open-traffic.js';
-import type { ServiceLog } from '../formats/service-log.js';
-import { firstValue, indexFields, type FieldConcept } from '../formats/field-mapping.js';
-import { correlationIdsIn } from './correlation-header.js';
-import { parseSourceTimestamp } from './event-time.js';
+import { correlationIdsIn } from '../../pipeline/correlation-header.js';
+import { finishEvent } from '../../pipeline/event-draft.js';
+import { applyTimePolicy, parseSourceTimestamp } from '../../pipeline/event-time.js';
 import {
-  applyTimePolicy,
   contentId,
-  finishEvent,
   FlagSet,
   idOrUndefined,
   ipOrUndefined,
   iso,
   outcomeFromHttpStatus,
-  reject,
   splitTarget,
-  type Normalised,
-  type NormaliseContext,
-} from './normalised.js';
-import { redactQuery, redactText, redactUrl } from './redact.js';
+  textOrUndefined as text,
+} from '../../pipeline/field-values.js';
+import type { LineContext } from '../../pipeline/normalise-context.js';
+import { issuesOf, reject, type Normalised } from '../../pipeline/normalised.js';
+import { redactQuery, redactText, redactUrl } from '../../pipeline/redact.js';
+import {
+  parseTraceParent,
+  spanIdOrUndefined,
+  traceIdOrUndefined,
+} from '../../pipeline/trace-context.js';
+import { MAX_DURATION_MS } from '../common-fields.js';
+import { firstValue, indexFields, type FieldConcept } from '../field-mapping.js';
+import type { InputFormat } from '../input-format.js';
+import { ServiceLogSchema, type ServiceLog } from './schema.js';
+import { NO_SERVICE_NAME_RULES, serviceNameFor, UNKNOWN_SERVICE } from './service-identity.js';
+
+/** Any JSON object on the services topic. */
+export const serviceLog: InputFormat = {
+  name: 'service-log',
+  topic: 'services',
+  claims: () => true,
+  normalise(line, ctx) {
+    const result = ServiceLogSchema.safeParse(line);
+    return result.success
+      ? normaliseServiceLog(result.data, ctx)
+      : reject('schema_mismatch', issuesOf(result.error));
+  },
+};
 
 /** pino's numeric levels. */
 const PINO_LEVELS: Record<number, string> = {
@@ -35,33 +54,39 @@ function levelName(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined;
 }
 
-const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-
 /**
- * One service log line → one `service.log` event. The `_id` is a hash of the record bytes, so a
- * replay overwrites the same document; two identical lines written twice by a service are one
- * document (they are indistinguishable anyway).
+ * One service log line → one `service.log` event. The `_id` is a hash of the line and where it
+ * was read (`LineContext.identity`), so a replay or a shipper's resend finds the same document;
+ * two identical lines written twice by a service are one document (they are indistinguishable
+ * anyway). Only a timestamp is required, and the shipper's stands in for a line without one.
  */
-export function normaliseServiceLog(record: ServiceLog, ctx: NormaliseContext): Normalised {
+function normaliseServiceLog(record: ServiceLog, ctx: LineContext): Normalised {
   const fields = indexFields(record);
   const get = (concept: FieldConcept) => firstValue(fields, ctx.mapping[concept]);
+  const flags = new FlagSet();
   const rawTime = get('timestamp');
-  if (rawTime === undefined)
+  let timeMs: number | undefined;
+  if (rawTime !== undefined) {
+    timeMs = parseSourceTimestamp(rawTime);
+    if (timeMs === undefined)
+      return reject('invalid_timestamp', [
+        { path: 'timestamp', message: 'expected an ISO 8601 date or epoch seconds to nanoseconds' },
+      ]);
+  } else if (ctx.facts.shippedAtMs !== undefined) {
+    timeMs = ctx.facts.shippedAtMs;
+    flags.add('time_from_shipper');
+  } else
     return reject('missing_field', [
       { path: 'timestamp', message: `none of ${ctx.mapping.timestamp.join(', ')} is set` },
     ]);
-  const timeMs = parseSourceTimestamp(rawTime);
-  if (timeMs === undefined)
-    return reject('invalid_timestamp', [
-      { path: 'timestamp', message: 'expected epoch milliseconds or an ISO 8601 date with offset' },
-    ]);
-  const service = text(get('service'));
-  if (service === undefined)
-    return reject('missing_field', [
-      { path: 'service', message: `none of ${ctx.mapping.service.join(', ')} is a string` },
-    ]);
+  const service = serviceNameFor(
+    text(get('service')),
+    ctx.facts,
+    ctx.origin.topic,
+    ctx.serviceNames ?? NO_SERVICE_NAME_RULES,
+  );
+  flags.add('unknown_service', service === undefined);
 
-  const flags = new FlagSet();
   const message = text(get('message'));
   const redactedMessage = message === undefined ? undefined : redactText(message);
   const errorMessage = text(get('errorMessage'));
@@ -96,11 +121,16 @@ export function normaliseServiceLog(record: ServiceLog, ctx: NormaliseContext): 
   const correlationHeader = text(get('correlationHeader'));
   const correlationIds = correlationHeader ? correlationIdsIn([correlationHeader]) : [];
   const method = text(get('method'));
+  const traceParent = parseTraceParent(text(get('traceparent')));
+  const traceId = traceIdOrUndefined(get('traceId')) ?? traceParent?.traceId ?? ctx.facts.traceId;
+  const spanId = spanIdOrUndefined(get('spanId')) ?? ctx.facts.spanId;
+  // A traceparent a service logged is the header it received: its span is our parent.
+  const parentId = spanIdOrUndefined(get('parentSpanId')) ?? traceParent?.spanId;
 
   const doc = finishEvent({
     '@timestamp': iso(timeMs),
     event: {
-      id: contentId('svc', ctx.raw),
+      id: contentId('svc', ctx.identity),
       dataset: 'service.log',
       kind: 'event',
       category: ['web'],
@@ -114,7 +144,10 @@ export function normaliseServiceLog(record: ServiceLog, ctx: NormaliseContext): 
       response: { status_code: status },
     },
     url: { path: split?.path, query: split?.query, original: original?.value },
-    service: { name: service, type: 'backend' },
+    trace: { id: traceId },
+    span: { id: spanId },
+    parent: { id: parentId },
+    service: { name: service ?? UNKNOWN_SERVICE, type: 'backend' },
     client: { ip: ipOrUndefined(get('clientIp')) },
     user: { id: idOrUndefined(get('userId')) },
     user_agent: { original: text(get('userAgent')) },
@@ -125,7 +158,12 @@ export function normaliseServiceLog(record: ServiceLog, ctx: NormaliseContext): 
     ariane: {
       session_id: idOrUndefined(get('sessionId')),
       correlation_ids: correlationIds.length > 0 ? correlationIds : undefined,
-      raw_timestamp: typeof rawTime === 'string' ? rawTime : JSON.stringify(rawTime),
+      raw_timestamp:
+        rawTime === undefined
+          ? iso(timeMs)
+          : typeof rawTime === 'string'
+            ? rawTime
+            : JSON.stringify(rawTime),
       flags: flags.toArray(),
       source: ctx.origin,
     },
