@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import type { DenyList } from './deny-list.js';
 import { SELECTOR_FIELDS, SELECTOR_TYPES, TENANT_FIELD, type SelectorType } from './selector.js';
+import { smallIndexMappings } from '../es/small-indices.js';
 
 /**
  * The Elasticsearch-backed deny list: one entry per anonymisation operation, written by the job
@@ -25,18 +26,7 @@ export const DenyListEntrySchema = z.object({
 });
 export type DenyListEntry = z.infer<typeof DenyListEntrySchema>;
 
-export const DENY_LIST_MAPPINGS = {
-  dynamic: 'strict',
-  properties: {
-    operation_id: { type: 'keyword' },
-    tenant: { type: 'keyword' },
-    selector_type: { type: 'keyword' },
-    digest: { type: 'keyword' },
-    from: { type: 'date' },
-    to: { type: 'date' },
-    expires_at: { type: 'date' },
-  },
-} as const;
+export const DENY_LIST_MAPPINGS = smallIndexMappings('denylist');
 
 /** Values that Elasticsearch treats as equal must hash equal: IPs are compared canonically. */
 function canonical(type: SelectorType, value: string): string {

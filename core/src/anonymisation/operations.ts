@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import type { IndexNames } from '../es/index-names.js';
+import { smallIndexMappings } from '../es/small-indices.js';
 import { ArianeError } from '../errors.js';
 import { looksPersonal } from './scrub.js';
 import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
@@ -45,14 +46,67 @@ export type OperationStatus = z.infer<typeof OperationStatusSchema>;
 
 const isoDate = z.iso.datetime({ offset: true });
 
+/** Kafka offsets are int64: kept as decimal strings. */
+const offset = z.string().regex(/^\d+$/);
+
+/**
+ * One partition of an input topic once the operation truncated it. Passed when its log now starts
+ * at or past ingest's commit at the start of the operation: every record Elasticsearch held then
+ * (the ones the rewrite covered) can no longer be read from Kafka.
+ */
+export const KafkaPartitionProofSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int().nonnegative(),
+  /** Ingest's committed offset when the operation started; absent when it had none. */
+  committedAtStart: offset.optional(),
+  logStartOffset: offset,
+  highWatermark: offset,
+  /** Records still readable, [logStartOffset, highWatermark): not yet committed by every group. */
+  tailRecords: z.number().int().nonnegative(),
+  /** How many of those were read, and how many hold the selector value (never the value). */
+  tailScanned: z.number().int().nonnegative(),
+  tailMatches: z.number().int().nonnegative(),
+  passed: z.boolean(),
+});
+export type KafkaPartitionProof = z.infer<typeof KafkaPartitionProofSchema>;
+
+/** One result per copy Ariane holds. */
+export const CopyVerificationsSchema = z.object({
+  elasticsearch: z.object({
+    indices: z.array(z.string()),
+    checks: z.number().int().nonnegative(),
+    passed: z.boolean(),
+  }),
+  /** Absent when Kafka truncation is off (KAFKA_TRUNCATE_ENABLED=false). */
+  kafka: z.array(KafkaPartitionProofSchema).optional(),
+});
+export type CopyVerifications = z.infer<typeof CopyVerificationsSchema>;
+
 export const VerificationSchema = z.object({
   passed: z.boolean(),
   /** Number of individual checks run (searches, term lookups, source scans, segment stats). */
   checks: z.number().int().nonnegative(),
   /** Which checks failed, as `<check>:<index>[:<field>]`; never a value. */
   failures: z.array(z.string()),
+  copies: CopyVerificationsSchema.optional(),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
+
+/**
+ * When each copy went. Kafka's on-disk deletion is not observable through Kafka's API, so it is
+ * given as the deadline the topic and broker settings guarantee on a partition that keeps
+ * receiving records (README, "Kafka is a buffer, not a store").
+ */
+export const ErasureTimesSchema = z.object({
+  elasticsearchAt: isoDate,
+  /** From then on no truncated record can be read from Kafka. */
+  kafkaTruncatedAt: isoDate.optional(),
+  /** By then the truncated records' segment files are deleted. */
+  kafkaOffDiskBy: isoDate.optional(),
+  /** From the request to the last of these. */
+  timeToErasureMs: z.number().int().nonnegative(),
+});
+export type ErasureTimes = z.infer<typeof ErasureTimesSchema>;
 
 export const OperationErrorSchema = z.object({ code: z.string(), message: z.string() });
 
@@ -63,6 +117,7 @@ export const OperationResultSchema = z.object({
   eventsDeleted: z.number().int().nonnegative(),
   indicesTouched: z.array(z.string()),
   verification: VerificationSchema.optional(),
+  erasure: ErasureTimesSchema.optional(),
   errors: z.array(OperationErrorSchema),
 });
 export type OperationResult = z.infer<typeof OperationResultSchema>;
@@ -92,44 +147,8 @@ export const OperationSchema = z.object({
 });
 export type Operation = z.infer<typeof OperationSchema>;
 
-const OPERATION_MAPPINGS = {
-  dynamic: false,
-  properties: {
-    operationId: { type: 'keyword' },
-    kind: { type: 'keyword' },
-    tenant: { type: 'keyword' },
-    requestedBy: { type: 'keyword' },
-    reason: { type: 'text', index: false },
-    selector: {
-      properties: { type: { type: 'keyword' }, from: { type: 'date' }, to: { type: 'date' } },
-    },
-    status: { type: 'keyword' },
-    createdAt: { type: 'date' },
-    updatedAt: { type: 'date' },
-  },
-} as const;
-
-const REQUEST_MAPPINGS = {
-  dynamic: 'strict',
-  properties: { value: { type: 'keyword', index: false, doc_values: false } },
-} as const;
-
 /** Exported for the Kibana Compliance dashboard's field check (dashboards/src/panels.ts). */
-export const AUDIT_MAPPINGS = {
-  dynamic: false,
-  properties: {
-    kind: { type: 'keyword' },
-    operationId: { type: 'keyword' },
-    tenant: { type: 'keyword' },
-    outcome: { type: 'keyword' },
-    at: { type: 'date' },
-  },
-} as const;
-
-const LOCK_MAPPINGS = {
-  dynamic: 'strict',
-  properties: { owner: { type: 'keyword' }, expiresAt: { type: 'date' } },
-} as const;
+export const AUDIT_MAPPINGS = smallIndexMappings('audit');
 
 /**
  * Creates the operations, requests, audit and locks indices if missing (idempotent; a concurrent
@@ -137,10 +156,10 @@ const LOCK_MAPPINGS = {
  */
 export async function ensureOperationIndices(es: Client, names: IndexNames): Promise<void> {
   const wanted: [string, object][] = [
-    [names.operations, OPERATION_MAPPINGS],
-    [names.anonymisationRequests, REQUEST_MAPPINGS],
+    [names.operations, smallIndexMappings('operations')],
+    [names.anonymisationRequests, smallIndexMappings('anonymisation-requests')],
     [names.audit, AUDIT_MAPPINGS],
-    [names.locks, LOCK_MAPPINGS],
+    [names.locks, smallIndexMappings('locks')],
   ];
   for (const [index, mappings] of wanted) {
     if (await es.indices.exists({ index })) continue;

@@ -16,6 +16,8 @@ import type { Logger } from '../../../core/src/observability/logger.js';
 import { TraceEventSchema, type TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import { writeAudit } from '../audit.js';
 import { scanWithPit } from '../es/pit-scan.js';
+import { classifyFailure, JobError, type ClassifiedFailure } from '../errors.js';
+import type { KafkaErasure } from '../kafka/kafka-erasure.js';
 import type { JobMetrics } from '../metrics.js';
 import {
   DEFAULT_ERASE_OPTIONS,
@@ -38,6 +40,11 @@ export interface AnonymisationDeps {
   readonly denyListTtlMs: number;
   readonly keepSessionLinkage: boolean;
   readonly erase?: EraseOptions;
+  /**
+   * The Kafka copies: truncated and proven at the end of every operation. Absent when
+   * truncation is off, and the verification then covers Elasticsearch only.
+   */
+  readonly kafka?: KafkaErasure;
   /** Aborts when the job's lease is lost: the run stops between batches, the next one resumes. */
   readonly signal?: AbortSignal;
   /** Test hook: called after each rewritten batch; throwing simulates a crash mid-run. */
@@ -49,16 +56,6 @@ const PAGE = 1_000;
 const PROGRESS_SAVE_EVERY_MS = 2_000;
 const MAX_PASSES = 20;
 const DAY_MS = 86_400_000;
-
-/** A failure the operation records with a code; anything else is recorded as ARIANE_INTERNAL. */
-class OperationFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** The query matching the operation's events: selector fields, tenant, time range. */
 export function matchQuery(operation: Operation, value: string): estypes.QueryDslQueryContainer {
@@ -233,7 +230,7 @@ export async function rewriteIndex(
     await deps.es.indices.refresh({ index });
     if ((await deps.es.count({ index, query })).count === 0) return pass > 1;
     if (pass > MAX_PASSES)
-      throw new OperationFailure('ARIANE_ANONYMISATION_INCOMPLETE', `matches remain in ${index}`);
+      throw new JobError('ARIANE_ANONYMISATION_INCOMPLETE', `matches remain in ${index}`);
     await rewritePass(deps, target);
   }
 }
@@ -290,6 +287,8 @@ export async function runOperation(
       ...(operation.selector.to !== undefined && { to: operation.selector.to }),
       expires_at: new Date(now.getTime() + deps.denyListTtlMs).toISOString(),
     });
+    // Every record below these offsets is in Elasticsearch, where the passes below rewrite it.
+    const committedAtStart = await deps.kafka?.committedNow();
     const query = matchQuery(operation, value);
     const indices = await indicesInRange(es, names, operation);
     const count = async (q: estypes.QueryDslQueryContainer): Promise<number> =>
@@ -380,7 +379,40 @@ export async function runOperation(
       verifications.push(await verifyErased(es, index, value, operation));
     // Each erased index passed an on-disk check: its selector value is in no segment any more.
     const onDisk = { passed: true, checks: result.indicesTouched.length, failures: [] };
-    result.verification = combineVerifications([...verifications, onDisk]);
+    const elasticsearch = combineVerifications([...verifications, onDisk]);
+    const elasticsearchAt = new Date();
+    const kafka =
+      deps.kafka && committedAtStart
+        ? await deps.kafka.eraseAndProve(value, committedAtStart, elasticsearchAt)
+        : undefined;
+    result.verification = {
+      ...combineVerifications([
+        elasticsearch,
+        ...(kafka
+          ? [
+              {
+                passed: kafka.failures.length === 0,
+                checks: kafka.proofs.length,
+                failures: [...kafka.failures],
+              },
+            ]
+          : []),
+      ]),
+      copies: {
+        elasticsearch: { indices, checks: elasticsearch.checks, passed: elasticsearch.passed },
+        ...(kafka && { kafka: [...kafka.proofs] }),
+      },
+    };
+    const requestedAt = Date.parse(operation.createdAt);
+    const lastCopyAt = Math.max(elasticsearchAt.getTime(), kafka?.offDiskBy.getTime() ?? 0);
+    result.erasure = {
+      elasticsearchAt: elasticsearchAt.toISOString(),
+      ...(kafka && {
+        kafkaTruncatedAt: kafka.truncatedAt.toISOString(),
+        kafkaOffDiskBy: kafka.offDiskBy.toISOString(),
+      }),
+      timeToErasureMs: Math.max(0, lastCopyAt - requestedAt),
+    };
     if (!result.verification.passed) {
       result.errors.push({
         code: 'ARIANE_ANONYMISATION_UNVERIFIED',
@@ -402,7 +434,7 @@ export async function runOperation(
     // Another instance holds the lease now and may be running this operation: leave it alone.
     if (deps.signal?.aborted) throw error;
     const failure = attemptFailure(error);
-    result.errors.push(failure);
+    result.errors.push({ code: failure.code, message: failure.message });
     operation = { ...operation, updatedAt: new Date().toISOString(), result };
     if (failure.code === 'ARIANE_ANONYMISATION_DEFERRED') {
       // Not a failure: the erasure waits for the next run, the value still on disk, and the
@@ -411,8 +443,11 @@ export async function runOperation(
       await saveOperation(es, names, operation);
       return operation;
     }
-    log.error({ err: error, code: failure.code }, 'anonymisation attempt failed');
-    if (failure.code === 'ARIANE_STORE_UNAVAILABLE') {
+    log.error(
+      { err: error, code: failure.code, retryable: failure.retryable },
+      'anonymisation attempt failed',
+    );
+    if (failure.retryable) {
       // The operation stays running and the run stops: the next one resumes it.
       await saveOperation(es, names, operation);
       throw error;
@@ -422,16 +457,13 @@ export async function runOperation(
   return finish(deps, operation, result);
 }
 
-function attemptFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof OperationFailure) return { code: error.code, message: error.message };
+/** Permanent unless shown retryable (see classifyFailure); the erasure's own outcomes first. */
+function attemptFailure(error: unknown): ClassifiedFailure {
   if (error instanceof ErasureIncompleteError)
-    return { code: 'ARIANE_ANONYMISATION_INCOMPLETE', message: error.message };
+    return { code: 'ARIANE_ANONYMISATION_INCOMPLETE', message: error.message, retryable: false };
   if (error instanceof ErasureDeferredError)
-    return { code: 'ARIANE_ANONYMISATION_DEFERRED', message: error.message };
-  return {
-    code: 'ARIANE_STORE_UNAVAILABLE',
-    message: 'Elasticsearch failed during the operation; it will resume',
-  };
+    return { code: 'ARIANE_ANONYMISATION_DEFERRED', message: error.message, retryable: true };
+  return classifyFailure(error);
 }
 
 /** Records an operation's end: its final status, an audit record (names and counts) and a log line. */
