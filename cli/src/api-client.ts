@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { OperationSchema, type Operation } from '../../core/src/anonymisation/operations.js';
 import type { AnonymisationSelector } from '../../core/src/anonymisation/selector.js';
-import { EventsPageSchema } from '../../query-api/src/routes/events/schema.js';
-import { RequestTimelineSchema } from '../../query-api/src/routes/requests/schema.js';
-import { SessionTimelineSchema } from '../../query-api/src/routes/sessions/schema.js';
+import { EventsPageSchema } from '../../query-api/src/contract/events.js';
+import { RequestTimelineSchema } from '../../query-api/src/contract/request-timeline.js';
+import { SessionTimelineSchema } from '../../query-api/src/contract/session-timeline.js';
 import { exitCodeForStatus, type ExitCode } from './exit-codes.js';
 
 export interface ApiConnection {

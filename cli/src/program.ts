@@ -4,7 +4,7 @@ import {
   SELECTOR_TYPES,
   type AnonymisationSelector,
 } from '../../core/src/anonymisation/selector.js';
-import { EVENT_SORTS, STATUS_CLASSES } from '../../query-api/src/routes/events/schema.js';
+import { EVENT_SORTS, STATUS_CLASSES } from '../../query-api/src/contract/events.js';
 import { ApiError, ArianeApi, type ApiConnection } from './api-client.js';
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes.js';
 import { isFinished, renderProgress, waitForOperation } from './progress.js';

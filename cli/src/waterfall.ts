@@ -1,5 +1,5 @@
-import type { RequestTimeline } from '../../query-api/src/routes/requests/schema.js';
-import type { SessionTimeline } from '../../query-api/src/routes/sessions/schema.js';
+import type { RequestTimeline } from '../../query-api/src/contract/request-timeline.js';
+import type { SessionTimeline } from '../../query-api/src/contract/session-timeline.js';
 import { formatMs, painter, statusTone } from './style.js';
 
 export interface RenderOptions {

@@ -30,9 +30,11 @@ import type { EventStore } from './store/event-store.js';
 import { uiRoutes } from './ui/plugin.js';
 
 /**
- * The route plugins, in one list: a new resource (operations, anonymisations, the UI) is one
- * more line. Each plugin guards its own routes with `requireAccess` (plugins/access.ts) and
- * scopes every Elasticsearch query with `scopeToTenant` (store/scope.ts).
+ * The route plugins that need nothing but the shared context (`app.ariane`), in one list: a new
+ * read-only resource is one more line. Plugins that take options of their own (anonymisations
+ * and operations, given the operation store) are registered after them in `buildApp`. Each
+ * plugin guards its routes with `securedScope` (plugins/access.ts); the event store scopes every
+ * read to the caller's tenant (store/scope.ts).
  */
 const ROUTES: readonly FastifyPluginCallback[] = [
   healthRoutes,

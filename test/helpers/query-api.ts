@@ -23,8 +23,13 @@ export function queryApiConfig(overrides: Record<string, string> = {}): QueryApi
 export function stubStore(overrides: Partial<EventStore> = {}): EventStore {
   const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected store.${name}`));
   return {
-    search: unexpected('search'),
-    count: unexpected('count'),
+    locateRequests: unexpected('locateRequests'),
+    requestEvents: unexpected('requestEvents'),
+    requestExists: unexpected('requestExists'),
+    sessionRequests: unexpected('sessionRequests'),
+    sessionExists: unexpected('sessionExists'),
+    searchEvents: unexpected('searchEvents'),
+    searchEventsAfter: unexpected('searchEventsAfter'),
     openPointInTime: unexpected('openPointInTime'),
     closePointInTime: () => Promise.resolve(),
     ping: () => Promise.resolve(true),

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { EventsQuerySchema } from '../../../query-api/src/routes/events/schema.js';
-import { eventsCursorQuery, eventsPageQuery } from '../../../query-api/src/routes/events/query.js';
+import { EventsQuerySchema } from '../../../query-api/src/contract/events.js';
+import { eventsCursorQuery, eventsPageQuery } from '../../../query-api/src/search/queries.js';
 import {
   eventsOfRequestQuery,
   requestExistsQuery,
   transactionsOfRequestQuery,
-} from '../../../query-api/src/routes/requests/query.js';
+} from '../../../query-api/src/timeline/request-queries.js';
 import {
   sessionExistsQuery,
   sessionPageQuery,
-} from '../../../query-api/src/routes/sessions/query.js';
+} from '../../../query-api/src/timeline/session-queries.js';
 
 // The Elasticsearch requests the API sends, pinned as committed JSON (STYLE.md §10).
 // Regenerate after an intended change with: UPDATE_SNAPSHOTS=1 node --import tsx --test <this file>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildRequestTimeline } from '../../../query-api/src/routes/requests/timeline.js';
+import { buildRequestTimeline } from '../../../query-api/src/timeline/assemble.js';
 import { plus, requestEvents, traceEvent } from '../../helpers/query-api.js';
 
 const T0 = '2026-03-02T10:00:00.000Z';

@@ -1,12 +1,10 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { ArianeError } from '../../../../core/src/errors.js';
+import { RequestParamsSchema, RequestTimelineSchema } from '../../contract/request-timeline.js';
 import { READ_ROLES, securedScope, tenantOf } from '../../plugins/access.js';
 import { ErrorBodySchema } from '../../plugins/error-schema.js';
+import { readRequestTimeline } from '../../timeline/read-request.js';
 import { registerCommands } from '../commands.js';
-import { fetchRequestEvents } from './fetch.js';
-import { requestExistsQuery } from './query.js';
-import { RequestParamsSchema, RequestTimelineSchema } from './schema.js';
-import { buildRequestTimeline } from './timeline.js';
 
 const URL = '/trace/v1/requests/:requestId';
 
@@ -35,23 +33,14 @@ export const requestRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
       },
       async (request, reply) => {
         const { store, names, maxTimelineEvents, clockSkewToleranceMs } = app.ariane;
-        const tenant = tenantOf(request);
-        const context = { index: names.eventsPattern, tenant };
-        const { requestId } = request.params;
-        const fetched = await fetchRequestEvents(store, context, [requestId], {
+        const scope = { index: names.eventsPattern, tenant: tenantOf(request) };
+        const timeline = await readRequestTimeline(store, scope, request.params.requestId, {
           names,
           maxEvents: maxTimelineEvents,
-          countElsewhere: true,
-        });
-        if (!fetched.found)
-          throw new ArianeError('ARIANE_NOT_FOUND', 'No event carries this request id');
-        const timeline = buildRequestTimeline(fetched.events, {
-          requestId,
-          tenant,
-          totalEvents: fetched.total,
-          otherTenantMatches: fetched.elsewhere,
           clockSkewToleranceMs,
         });
+        if (!timeline)
+          throw new ArianeError('ARIANE_NOT_FOUND', 'No event carries this request id');
         return reply.code(timeline.truncated ? 206 : 200).send(timeline);
       },
     );
@@ -61,9 +50,9 @@ export const requestRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
       { schema: { summary: 'Request existence', params: RequestParamsSchema } },
       async (request, reply) => {
         const { store, names } = app.ariane;
-        const context = { index: names.eventsPattern, tenant: tenantOf(request) };
-        const count = await store.count(requestExistsQuery(context, request.params.requestId));
-        if (count === 0) throw new ArianeError('ARIANE_NOT_FOUND');
+        const scope = { index: names.eventsPattern, tenant: tenantOf(request) };
+        if (!(await store.requestExists(scope, request.params.requestId)))
+          throw new ArianeError('ARIANE_NOT_FOUND');
         return reply.code(204).send();
       },
     );

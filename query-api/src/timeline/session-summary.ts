@@ -1,6 +1,6 @@
-import type { TraceEvent } from '../../../../core/src/schemas/trace-event.js';
-import type { RequestTimeline } from '../requests/schema.js';
-import type { RequestSummary, SessionTimeline } from './schema.js';
+import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
+import type { RequestTimeline } from '../contract/request-timeline.js';
+import type { RequestSummary } from '../contract/session-timeline.js';
 
 /**
  * Splits the events of several requests by request id. An event without a request id (an
@@ -52,28 +52,5 @@ export function summariseRequest(timeline: RequestTimeline): RequestSummary {
     errors: summary.errors.length,
     anomalies: [...new Set(timeline.anomalies.map((anomaly) => anomaly.type))],
     eventCount: summary.eventCount,
-  };
-}
-
-interface SessionAggregations {
-  requests?: { value?: number | null };
-  first?: { value?: number | null; value_as_string?: string };
-  last?: { value?: number | null; value_as_string?: string };
-  services?: { buckets?: { key: string | number }[] };
-  failed?: { requests?: { value?: number | null } };
-}
-
-/** The session summary from `sessionPageQuery`'s aggregations. */
-export function sessionSummaryFromAggregations(aggregations: unknown): SessionTimeline['summary'] {
-  const aggs = (aggregations ?? {}) as SessionAggregations;
-  const first = aggs.first?.value ?? null;
-  const last = aggs.last?.value ?? null;
-  return {
-    start: first === null ? null : new Date(first).toISOString(),
-    end: last === null ? null : new Date(last).toISOString(),
-    spanMs: first === null || last === null ? null : last - first,
-    requests: aggs.requests?.value ?? 0,
-    failedRequests: aggs.failed?.requests?.value ?? 0,
-    services: (aggs.services?.buckets ?? []).map((bucket) => String(bucket.key)),
   };
 }

@@ -1,5 +1,5 @@
-import type { TraceEvent } from '../../../../core/src/schemas/trace-event.js';
-import type { Anomaly, Hop, RequestTimeline } from './schema.js';
+import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
+import type { Anomaly, Hop, RequestTimeline } from '../contract/request-timeline.js';
 
 export interface TimelineOptions {
   readonly requestId: string;

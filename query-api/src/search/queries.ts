@@ -1,8 +1,9 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { SearchRequest } from '../../store/event-store.js';
-import { scopeToTenant } from '../../store/scope.js';
-import type { TimelineQueryContext } from '../requests/query.js';
-import type { EventsQuery } from './schema.js';
+import type { EventsQuery } from '../contract/events.js';
+import type { StoreScope } from '../store/event-store.js';
+import { scopeToTenant } from '../store/scope.js';
+
+type SearchRequest = estypes.SearchRequest;
 
 type Query = estypes.QueryDslQueryContainer;
 
@@ -67,7 +68,7 @@ export function eventsSort(sort: EventsQuery['sort']): estypes.SortCombinations[
 }
 
 /** One page by `$offset`/`$limit`. */
-export function eventsPageQuery(context: TimelineQueryContext, params: EventsQuery): SearchRequest {
+export function eventsPageQuery(context: StoreScope, params: EventsQuery): SearchRequest {
   return {
     index: context.index,
     ignore_unavailable: true,

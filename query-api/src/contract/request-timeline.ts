@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { EventOutcomeSchema } from '../../../../core/src/schemas/trace-event.js';
-import { RequestIdSchema } from '../../plugins/request-id.js';
+import { EventOutcomeSchema } from '../../../core/src/schemas/trace-event.js';
+import { RequestIdSchema } from './ids.js';
 
 export const RequestParamsSchema = z.object({
   requestId: RequestIdSchema.describe('The X-Request-Id to trace'),

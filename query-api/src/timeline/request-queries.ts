@@ -1,6 +1,9 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { SearchRequest, CountRequest } from '../../store/event-store.js';
-import { outsideTenant, scopeToTenant } from '../../store/scope.js';
+import type { SortValues, StoreScope } from '../store/event-store.js';
+import { outsideTenant, scopeToTenant } from '../store/scope.js';
+
+type SearchRequest = estypes.SearchRequest;
+type CountRequest = estypes.CountRequest;
 
 /**
  * Pure builders of the Elasticsearch requests behind a request timeline. Their output is
@@ -13,11 +16,6 @@ import { outsideTenant, scopeToTenant } from '../../store/scope.js';
 /** Upper bound on the transactions one request id may span (client retries reuse the id). */
 export const MAX_TRANSACTIONS_PER_REQUEST = 1_000;
 
-export interface TimelineQueryContext {
-  readonly index: string;
-  readonly tenant: string;
-}
-
 /**
  * Query 1: the Axway transactions and correlation ids carried by the request's own events.
  * Collapsing on `transaction.id` returns one hit per transaction, so thousands of events of a
@@ -29,7 +27,7 @@ export interface TimelineQueryContext {
  * of other tenants is the document count of the `elsewhere` aggregation.
  */
 export function transactionsOfRequestQuery(
-  context: TimelineQueryContext,
+  context: StoreScope,
   requestIds: readonly string[],
   countElsewhere = false,
 ): SearchRequest {
@@ -63,11 +61,11 @@ export const ELSEWHERE = 'elsewhere';
  * X-CorrelationID). Paged with `search_after` on a unique tie-breaker, `event.id`.
  */
 export function eventsOfRequestQuery(
-  context: TimelineQueryContext,
+  context: StoreScope,
   requestIds: readonly string[],
   correlationIds: readonly string[],
   pageSize: number,
-  searchAfter?: readonly (string | number)[],
+  searchAfter?: SortValues,
 ): SearchRequest {
   const should: estypes.QueryDslQueryContainer[] = [
     { terms: { 'http.request.id': [...requestIds] } },
@@ -92,7 +90,7 @@ export function eventsOfRequestQuery(
 }
 
 /** Existence of a request id in the tenant, for HEAD: stops at the first match. */
-export function requestExistsQuery(context: TimelineQueryContext, requestId: string): CountRequest {
+export function requestExistsQuery(context: StoreScope, requestId: string): CountRequest {
   return {
     index: context.index,
     ignore_unavailable: true,
