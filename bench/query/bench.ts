@@ -178,7 +178,14 @@ export async function runQueryBench(
         for (const value of source?.ariane?.correlation_ids ?? []) correlationIds.add(value);
       }
       rawRequestCalls.push(
-        searchCall(eventsOfRequestQuery(context, [id], [...correlationIds], 2_000), esHeaders),
+        searchCall(
+          eventsOfRequestQuery(
+            context,
+            { requestIds: [id], correlationIds: [...correlationIds], traceIds: [] },
+            { size: 2_000 },
+          ),
+          esHeaders,
+        ),
       );
     }
     const rawSessionCalls = sessions.map(({ id, tenant }) =>

@@ -39,6 +39,24 @@ export function memoryStore(
             ]),
           ),
         ],
+        traceIds: [...new Set(found.flatMap((event) => (event.trace ? [event.trace.id] : [])))],
+        routes: new Map(
+          found.flatMap((event) =>
+            event.ariane.leg === 0 && event.http?.request?.id
+              ? [
+                  [
+                    event.http.request.id,
+                    {
+                      api: event.ariane.api_name ?? null,
+                      operation: event.ariane.api_operation ?? null,
+                      method: event.http.request.method ?? null,
+                      path: event.url?.path ?? null,
+                    },
+                  ] as const,
+                ]
+              : [],
+          ),
+        ),
         firstMs: times.length > 0 ? Math.min(...times) : undefined,
         lastMs: times.length > 0 ? Math.max(...times) : undefined,
         elsewhere,
@@ -49,7 +67,8 @@ export function memoryStore(
         (event) =>
           own(event, join.requestIds) ||
           (event.transaction !== undefined && join.correlationIds.includes(event.transaction.id)) ||
-          (event.ariane.correlation_ids ?? []).some((id) => join.correlationIds.includes(id)),
+          (event.ariane.correlation_ids ?? []).some((id) => join.correlationIds.includes(id)) ||
+          (event.trace !== undefined && join.traceIds.includes(event.trace.id)),
       );
       return Promise.resolve({
         events: joined.slice(0, page.size),
@@ -57,6 +76,7 @@ export function memoryStore(
         after: undefined,
       });
     },
+    routeBaseline: () => Promise.resolve(null),
     requestExists: (scope, requestId) =>
       Promise.resolve(inTenant(scope).some((event) => own(event, [requestId]))),
     ...overrides,

@@ -25,6 +25,8 @@ export function stubStore(overrides: Partial<EventStore> = {}): EventStore {
   return {
     locateRequests: unexpected('locateRequests'),
     requestEvents: unexpected('requestEvents'),
+    routeBaseline: unexpected('routeBaseline'),
+    searchRequests: unexpected('searchRequests'),
     requestExists: unexpected('requestExists'),
     sessionRequests: unexpected('sessionRequests'),
     sessionExists: unexpected('sessionExists'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RequestIdSchema } from './ids.js';
 import { HitsSchema, PaginationQuerySchema } from './pagination.js';
+import { DiagnosisSchema, FailureOriginSchema } from './diagnosis.js';
 import { ANOMALY_TYPES } from './request-timeline.js';
 
 export const SessionParamsSchema = z.object({
@@ -20,6 +21,7 @@ export const RequestSummarySchema = z.object({
   errors: z.number().int(),
   anomalies: z.array(z.enum(ANOMALY_TYPES)),
   eventCount: z.number().int(),
+  diagnosis: DiagnosisSchema,
 });
 export type RequestSummary = z.infer<typeof RequestSummarySchema>;
 
@@ -30,6 +32,15 @@ export const SessionSummarySchema = z.object({
   requests: z.number().int().describe('Distinct request ids (exact up to 40000)'),
   failedRequests: z.number().int(),
   services: z.array(z.string()).describe('Services that logged the session id'),
+  failuresByOrigin: z
+    .array(
+      z.object({
+        origin: FailureOriginSchema,
+        service: z.string().nullable().describe('The backend, for origin `backend`'),
+        requests: z.number().int(),
+      }),
+    )
+    .describe("Failed requests of this page by where they failed, from each request's diagnosis"),
 });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 

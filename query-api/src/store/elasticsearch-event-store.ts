@@ -2,15 +2,25 @@ import { errors, type Client, type estypes } from '@elastic/elasticsearch';
 import { ArianeError } from '../../../core/src/errors.js';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import type { SessionSummary } from '../contract/session-timeline.js';
-import { eventsCursorQuery, eventsPageQuery } from '../search/queries.js';
 import {
+  eventsCursorQuery,
+  eventsPageQuery,
+  REQUEST_COUNT,
+  requestsPageQuery,
+} from '../search/queries.js';
+import {
+  BASELINE_WINDOW_HOURS,
+  DURATION,
   ELSEWHERE,
   eventsOfRequestQuery,
   requestExistsQuery,
+  routeBaselineQuery,
+  SAMPLES,
+  TRACES,
   transactionsOfRequestQuery,
 } from '../timeline/request-queries.js';
 import { sessionExistsQuery, sessionPageQuery } from '../timeline/session-queries.js';
-import type { EventPage, EventStore, SortValues, StoredEvent } from './event-store.js';
+import type { EventPage, EventStore, RouteKey, SortValues, StoredEvent } from './event-store.js';
 
 type SearchResponse = estypes.SearchResponse<Record<string, unknown>>;
 
@@ -33,13 +43,20 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
       const response = await search(transactionsOfRequestQuery(scope, requestIds, countElsewhere));
       const elsewhere = (response.aggregations?.[ELSEWHERE] as { doc_count?: number } | undefined)
         ?.doc_count;
+      const traces = response.aggregations?.[TRACES] as
+        { ids?: { buckets?: { key: string | number }[] } } | undefined;
       const correlationIds = new Set<string>();
+      const routes = new Map<string, RouteKey>();
       let firstMs: number | undefined;
       let lastMs: number | undefined;
       for (const hit of response.hits.hits) {
         const source = hit._source as Partial<TraceEvent> | undefined;
         if (source?.transaction?.id) correlationIds.add(source.transaction.id);
         for (const id of source?.ariane?.correlation_ids ?? []) correlationIds.add(id);
+        const route = source && routeOf(source);
+        const requestId = source?.http?.request?.id;
+        if (route && requestId !== undefined && !routes.has(requestId))
+          routes.set(requestId, route);
         const at = Number(hit.sort?.[0]);
         if (!Number.isFinite(at)) continue;
         firstMs = Math.min(firstMs ?? at, at);
@@ -48,16 +65,47 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
       return {
         found: response.hits.hits.length > 0,
         correlationIds: [...correlationIds],
+        traceIds: (traces?.ids?.buckets ?? []).map((bucket) => String(bucket.key)),
+        routes,
         firstMs,
         lastMs,
         elsewhere: elsewhere ?? 0,
       };
     },
     async requestEvents(scope, join, page) {
-      const response = await search(
-        eventsOfRequestQuery(scope, join.requestIds, join.correlationIds, page.size, page.after),
-      );
-      return pageOf<TraceEvent>(response);
+      return pageOf<TraceEvent>(await search(eventsOfRequestQuery(scope, join, page)));
+    },
+    async routeBaseline(scope, route, nowMs) {
+      const response = await search(routeBaselineQuery(scope, route, nowMs));
+      const aggs = response.aggregations as
+        | {
+            [DURATION]?: { values?: Record<string, number | null> };
+            [SAMPLES]?: { value?: number };
+          }
+        | undefined;
+      const samples = aggs?.[SAMPLES]?.value ?? 0;
+      const p50 = aggs?.[DURATION]?.values?.['50.0'];
+      const p95 = aggs?.[DURATION]?.values?.['95.0'];
+      if (samples === 0 || typeof p50 !== 'number' || typeof p95 !== 'number') return null;
+      // event.duration is in nanoseconds (ECS).
+      return {
+        ...route,
+        p50Ms: Math.round(p50 / 1e4) / 100,
+        p95Ms: Math.round(p95 / 1e4) / 100,
+        samples,
+        windowHours: BASELINE_WINDOW_HOURS,
+      };
+    },
+    async searchRequests(scope, params) {
+      const response = await search(requestsPageQuery(scope, params));
+      const count = response.aggregations?.[REQUEST_COUNT] as { value?: number } | undefined;
+      return {
+        requestIds: response.hits.hits.flatMap((hit) => {
+          const id = (hit._source as Partial<TraceEvent> | undefined)?.http?.request?.id;
+          return id === undefined ? [] : [id];
+        }),
+        total: count?.value ?? 0,
+      };
     },
     requestExists: (scope, requestId) => exists(requestExistsQuery(scope, requestId)),
     async sessionRequests(scope, applicationId, page) {
@@ -104,6 +152,18 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
   };
 }
 
+/** The route of a gateway's leg 0 or access line; other events say nothing of the route. */
+function routeOf(source: Partial<TraceEvent>): RouteKey | undefined {
+  const entry = source.ariane?.leg === 0 || source.event?.dataset === 'gateway.access';
+  if (!entry) return undefined;
+  return {
+    api: source.ariane?.api_name ?? null,
+    operation: source.ariane?.api_operation ?? null,
+    method: source.http?.request?.method ?? null,
+    path: source.url?.path ?? null,
+  };
+}
+
 function pageOf<E>(response: SearchResponse): EventPage<E> {
   const hits = response.hits.hits;
   const total = response.hits.total;
@@ -123,7 +183,7 @@ interface SessionAggregations {
 }
 
 /** The session summary from `sessionPageQuery`'s aggregations. */
-function sessionSummaryOf(aggregations: unknown): SessionSummary {
+function sessionSummaryOf(aggregations: unknown): Omit<SessionSummary, 'failuresByOrigin'> {
   const aggs = (aggregations ?? {}) as SessionAggregations;
   const first = aggs.first?.value ?? null;
   const last = aggs.last?.value ?? null;

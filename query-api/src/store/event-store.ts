@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import type { EventsQuery } from '../contract/events.js';
+import type { RouteBaseline } from '../contract/request-timeline.js';
 import type { SessionSummary } from '../contract/session-timeline.js';
 
 /** Where a read looks: the index pattern (or daily indices) and the caller's tenant. */
@@ -20,6 +21,10 @@ export interface RequestLocation {
   /** Earliest and latest `@timestamp` of those transactions, to read only the days they span. */
   readonly firstMs: number | undefined;
   readonly lastMs: number | undefined;
+  /** W3C trace ids of the request ids' events, to join events that carry no request id. */
+  readonly traceIds: readonly string[];
+  /** Per request id, the route its gateway leg 0 (or access line) served. */
+  readonly routes: ReadonlyMap<string, RouteKey>;
   /** Events carrying the request ids in other tenants (0 unless asked for). */
   readonly elsewhere: number;
 }
@@ -27,6 +32,15 @@ export interface RequestLocation {
 export interface RequestJoin {
   readonly requestIds: readonly string[];
   readonly correlationIds: readonly string[];
+  readonly traceIds: readonly string[];
+}
+
+/** An API route as the gateway names it (API and operation) or, failing that, by its path. */
+export interface RouteKey {
+  readonly api: string | null;
+  readonly operation: string | null;
+  readonly method: string | null;
+  readonly path: string | null;
 }
 
 export interface EventPage<E> {
@@ -43,8 +57,8 @@ export type StoredEvent = Record<string, unknown>;
 export interface SessionRequests {
   /** The page's request ids, in the order the requests started. */
   readonly requestIds: string[];
-  /** The whole session's summary, whatever the page. */
-  readonly summary: SessionSummary;
+  /** The whole session's summary, whatever the page (failures by origin need the timelines). */
+  readonly summary: Omit<SessionSummary, 'failuresByOrigin'>;
 }
 
 /**
@@ -68,8 +82,10 @@ export interface EventStore {
   requestEvents(
     scope: StoreScope,
     join: RequestJoin,
-    page: { size: number; after: SortValues | undefined },
+    page: { size: number; after: SortValues | undefined; withPolicyPath: boolean },
   ): Promise<EventPage<TraceEvent>>;
+  /** The route's p50 and p95 over the last 24 h; null when it has no sample. */
+  routeBaseline(scope: StoreScope, route: RouteKey, nowMs: number): Promise<RouteBaseline | null>;
   requestExists(scope: StoreScope, requestId: string): Promise<boolean>;
   /** One page of a session's request ids in start order, with the session summary. */
   sessionRequests(
@@ -78,6 +94,11 @@ export interface EventStore {
     page: { limit: number; offset: number },
   ): Promise<SessionRequests>;
   sessionExists(scope: StoreScope, applicationId: string): Promise<boolean>;
+  /** One page of the request ids whose events match the search, most recent first by default. */
+  searchRequests(
+    scope: StoreScope,
+    params: EventsQuery,
+  ): Promise<{ requestIds: string[]; total: number }>;
   /** One page of event search by `$offset`/`$limit`. */
   searchEvents(scope: StoreScope, params: EventsQuery): Promise<EventPage<StoredEvent>>;
   openPointInTime(index: string, keepAlive: string): Promise<string>;

@@ -1,6 +1,6 @@
 import { eventsIndicesBetween, type IndexNames } from '../../../core/src/es/index-names.js';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
-import type { EventStore, SortValues, StoreScope } from '../store/event-store.js';
+import type { EventStore, RequestLocation, SortValues, StoreScope } from '../store/event-store.js';
 
 export interface FetchedRequestEvents {
   readonly events: TraceEvent[];
@@ -8,7 +8,7 @@ export interface FetchedRequestEvents {
   readonly total: number;
   /** False when no event of the tenant carries any of the request ids. */
   readonly found: boolean;
-  /** Events carrying the request ids in other tenants (0 unless `countElsewhere`). */
+  /** Events carrying the request ids in other tenants (0 unless query 1 counted them). */
   readonly elsewhere: number;
 }
 
@@ -16,7 +16,8 @@ export interface FetchRequestOptions {
   /** Daily index names, to read only the days the requests span. */
   readonly names: IndexNames;
   readonly maxEvents: number;
-  readonly countElsewhere?: boolean;
+  /** Read the Axway policy paths too (one request: they say what rejected it). */
+  readonly withPolicyPath?: boolean;
 }
 
 const PAGE_SIZE = 2_000;
@@ -29,19 +30,17 @@ const PAGE_SIZE = 2_000;
 export const JOIN_MARGIN_MS = 86_400_000;
 
 /**
- * The events of one or more requests, in `@timestamp`, `event.id` order: query 1 finds the
- * request ids' transactions and their days, query 2 pages through the joined events of those
- * days until `maxEvents`.
+ * The events of one or more requests, in `@timestamp`, `event.id` order, once query 1
+ * (`store.locateRequests`) has found their transactions, trace ids and days: query 2 pages
+ * through the joined events of those days until `maxEvents`.
  */
-export async function fetchRequestEvents(
+export async function fetchLocatedEvents(
   store: EventStore,
   scope: StoreScope,
   requestIds: readonly string[],
+  location: RequestLocation,
   options: FetchRequestOptions,
 ): Promise<FetchedRequestEvents> {
-  const location = await store.locateRequests(scope, requestIds, {
-    countElsewhere: options.countElsewhere === true,
-  });
   const { elsewhere } = location;
   if (!location.found) return { events: [], total: 0, found: false, elsewhere };
   const days: StoreScope = {
@@ -55,13 +54,18 @@ export async function fetchRequestEvents(
           ).join(',')
         : scope.index,
   };
-  const join = { requestIds, correlationIds: location.correlationIds };
+  const join = {
+    requestIds,
+    correlationIds: location.correlationIds,
+    traceIds: location.traceIds,
+  };
+  const withPolicyPath = options.withPolicyPath === true;
   const events: TraceEvent[] = [];
   let total = 0;
   let after: SortValues | undefined;
   while (events.length < options.maxEvents) {
     const size = Math.min(PAGE_SIZE, options.maxEvents - events.length);
-    const page = await store.requestEvents(days, join, { size, after });
+    const page = await store.requestEvents(days, join, { size, after, withPolicyPath });
     total = page.total;
     events.push(...page.events);
     if (page.events.length < size || page.after === undefined) break;

@@ -1,14 +1,17 @@
-import type { SessionTimeline } from '../contract/session-timeline.js';
-import type { EventStore, StoreScope } from '../store/event-store.js';
+import type { RouteBaseline } from '../contract/request-timeline.js';
+import type { RequestSummary, SessionTimeline } from '../contract/session-timeline.js';
+import type { EventStore, RouteKey, StoreScope } from '../store/event-store.js';
 import { buildRequestTimeline } from './assemble.js';
-import { fetchRequestEvents } from './fetch.js';
+import { fetchLocatedEvents } from './fetch.js';
 import type { TimelineReadOptions } from './read-request.js';
-import { groupEventsByRequest, summariseRequest } from './session-summary.js';
+import { failuresByOrigin, groupEventsByRequest, summariseRequest } from './session-summary.js';
+
+/** Distinct routes of a page whose baselines are looked up; a page rarely spans more. */
+const MAX_ROUTES_PER_PAGE = 20;
 
 /**
  * One page of a session's requests, each summarised from its own timeline, or undefined when
- * no event of the tenant carries the session id. The page's requests are fetched together (the
- * same two queries as one request), then split and built one by one.
+ * no event of the tenant carries the session id.
  */
 export async function readSessionTimeline(
   store: EventStore,
@@ -19,29 +22,10 @@ export async function readSessionTimeline(
 ): Promise<SessionTimeline | undefined> {
   const { requestIds, summary } = await store.sessionRequests(scope, applicationId, page);
   if (summary.requests === 0 && summary.start === null) return undefined;
-  const fetched =
-    requestIds.length === 0
-      ? { events: [], total: 0 }
-      : await fetchRequestEvents(store, scope, requestIds, {
-          names: options.names,
-          maxEvents: options.maxEvents,
-        });
-  const groups = groupEventsByRequest(fetched.events, requestIds);
-  const results = requestIds.map((requestId) => {
-    const events = groups.get(requestId) ?? [];
-    return summariseRequest(
-      buildRequestTimeline(events, {
-        requestId,
-        tenant: scope.tenant,
-        totalEvents: events.length,
-        otherTenantMatches: 0,
-        clockSkewToleranceMs: options.clockSkewToleranceMs,
-      }),
-    );
-  });
+  const { results, truncated } = await readRequestSummaries(store, scope, requestIds, options);
   return {
     applicationId,
-    summary,
+    summary: { ...summary, failuresByOrigin: failuresByOrigin(results) },
     $hits: {
       total: summary.requests,
       offset: page.offset,
@@ -49,6 +33,51 @@ export async function readSessionTimeline(
       size: results.length,
     },
     $results: results,
-    truncated: fetched.total > fetched.events.length,
+    truncated,
   };
+}
+
+/**
+ * Several requests in one line each, with their diagnosis: fetched together (the same two
+ * queries as one request, the baselines of their routes looked up meanwhile), then split and
+ * built one by one. `truncated` when they had more events than `maxEvents`.
+ */
+export async function readRequestSummaries(
+  store: EventStore,
+  scope: StoreScope,
+  requestIds: readonly string[],
+  options: TimelineReadOptions,
+): Promise<{ results: RequestSummary[]; truncated: boolean }> {
+  if (requestIds.length === 0) return { results: [], truncated: false };
+  const location = await store.locateRequests(scope, requestIds, { countElsewhere: false });
+  const routes = new Map<string, RouteKey>();
+  for (const route of location.routes.values()) routes.set(routeKey(route), route);
+  const looked = [...routes].slice(0, MAX_ROUTES_PER_PAGE);
+  const [fetched, baselines] = await Promise.all([
+    fetchLocatedEvents(store, scope, requestIds, location, options),
+    Promise.all(looked.map(([, route]) => options.baselines(scope, route))),
+  ]);
+  const baselineOf = new Map<string, RouteBaseline | null>(
+    looked.map(([key], index) => [key, baselines[index] ?? null]),
+  );
+  const groups = groupEventsByRequest(fetched.events, requestIds);
+  const results = requestIds.map((requestId) => {
+    const events = groups.get(requestId) ?? [];
+    const route = location.routes.get(requestId);
+    return summariseRequest(
+      buildRequestTimeline(events, {
+        requestId,
+        tenant: scope.tenant,
+        totalEvents: events.length,
+        otherTenantMatches: 0,
+        clockSkewToleranceMs: options.clockSkewToleranceMs,
+        baseline: route ? (baselineOf.get(routeKey(route)) ?? null) : null,
+      }),
+    );
+  });
+  return { results, truncated: fetched.total > fetched.events.length };
+}
+
+function routeKey(route: RouteKey): string {
+  return JSON.stringify([route.api, route.operation, route.method, route.path]);
 }

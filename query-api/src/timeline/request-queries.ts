@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { SortValues, StoreScope } from '../store/event-store.js';
+import type { RequestJoin, RouteKey, SortValues, StoreScope } from '../store/event-store.js';
 import { outsideTenant, scopeToTenant } from '../store/scope.js';
 
 type SearchRequest = estypes.SearchRequest;
@@ -16,10 +16,28 @@ type CountRequest = estypes.CountRequest;
 /** Upper bound on the transactions one request id may span (client retries reuse the id). */
 export const MAX_TRANSACTIONS_PER_REQUEST = 1_000;
 
+/** Upper bound on the W3C trace ids one request id's events may carry. */
+export const MAX_TRACES_PER_REQUEST = 100;
+
+/** Fields query 1 reads: the join keys, and the route of leg 0 for the route's baseline. */
+const LOCATION_FIELDS = [
+  'transaction.id',
+  'ariane.correlation_ids',
+  'http.request.id',
+  'http.request.method',
+  'url.path',
+  'event.dataset',
+  'ariane.leg',
+  'ariane.api_name',
+  'ariane.api_operation',
+];
+
 /**
- * Query 1: the Axway transactions and correlation ids carried by the request's own events.
- * Collapsing on `transaction.id` returns one hit per transaction, so thousands of events of a
- * single transaction still cost one small page; each hit's sort value gives its day.
+ * Query 1: the Axway transactions and correlation ids carried by the request's own events, and
+ * the W3C trace ids they carry (`traces`, an aggregation: trace ids may sit on any event, not
+ * only on the one a transaction collapses to). Collapsing on `transaction.id` returns one hit
+ * per transaction, so thousands of events of a single transaction still cost one small page;
+ * each hit's sort value gives its day, and leg 0's hit gives the route.
  *
  * With `countElsewhere`, the same search also counts the request id's events in other tenants
  * (one pass over the terms instead of a second request). The tenant boundary then moves from
@@ -32,6 +50,10 @@ export function transactionsOfRequestQuery(
   countElsewhere = false,
 ): SearchRequest {
   const lookup: estypes.QueryDslQueryContainer = { terms: { 'http.request.id': [...requestIds] } };
+  const traces = {
+    filter: scopeToTenant(context.tenant, { exists: { field: 'trace.id' } }),
+    aggs: { ids: { terms: { field: 'trace.id', size: MAX_TRACES_PER_REQUEST } } },
+  };
   return {
     index: context.index,
     ignore_unavailable: true,
@@ -39,14 +61,17 @@ export function transactionsOfRequestQuery(
     preference: context.tenant,
     size: MAX_TRANSACTIONS_PER_REQUEST,
     track_total_hits: false,
-    _source: ['transaction.id', 'ariane.correlation_ids', 'http.request.id'],
+    _source: LOCATION_FIELDS,
     ...(countElsewhere
       ? {
           query: lookup,
           post_filter: scopeToTenant(context.tenant, undefined),
-          aggs: { [ELSEWHERE]: { filter: outsideTenant(context.tenant, { match_all: {} }) } },
+          aggs: {
+            [ELSEWHERE]: { filter: outsideTenant(context.tenant, { match_all: {} }) },
+            [TRACES]: traces,
+          },
         }
-      : { query: scopeToTenant(context.tenant, lookup) }),
+      : { query: scopeToTenant(context.tenant, lookup), aggs: { [TRACES]: traces } }),
     collapse: { field: 'transaction.id' },
     sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
   };
@@ -54,38 +79,43 @@ export function transactionsOfRequestQuery(
 
 /** Name of query 1's aggregation counting the request id's events in other tenants. */
 export const ELSEWHERE = 'elsewhere';
+/** Name of query 1's aggregation listing the trace ids of the request id's events. */
+export const TRACES = 'traces';
 
 /**
- * Query 2: every event of the request — its own, and those joined through the Axway
- * correlation ids (summary and policy-path lines carry no request id; some backends log only
- * X-CorrelationID). Paged with `search_after` on a unique tie-breaker, `event.id`.
+ * Query 2: every event of the request — its own, those joined through the Axway correlation
+ * ids (summary and policy-path lines carry no request id; some backends log only
+ * X-CorrelationID), and those sharing its W3C trace ids (services that log trace context but
+ * no X-Request-Id). Paged with `search_after` on a unique tie-breaker, `event.id`.
+ *
+ * Policy paths can be long: they are read only with `withPolicyPath` (one request, where the
+ * failed filter says what rejected it), not for the many requests of a session page.
  */
 export function eventsOfRequestQuery(
   context: StoreScope,
-  requestIds: readonly string[],
-  correlationIds: readonly string[],
-  pageSize: number,
-  searchAfter?: SortValues,
+  join: RequestJoin,
+  page: { size: number; after?: SortValues | undefined; withPolicyPath?: boolean },
 ): SearchRequest {
   const should: estypes.QueryDslQueryContainer[] = [
-    { terms: { 'http.request.id': [...requestIds] } },
+    { terms: { 'http.request.id': [...join.requestIds] } },
   ];
-  if (correlationIds.length > 0) {
-    should.push({ terms: { 'transaction.id': [...correlationIds] } });
-    should.push({ terms: { 'ariane.correlation_ids': [...correlationIds] } });
+  if (join.correlationIds.length > 0) {
+    should.push({ terms: { 'transaction.id': [...join.correlationIds] } });
+    should.push({ terms: { 'ariane.correlation_ids': [...join.correlationIds] } });
   }
+  if (join.traceIds.length > 0) should.push({ terms: { 'trace.id': [...join.traceIds] } });
   const request: SearchRequest = {
     index: context.index,
     ignore_unavailable: true,
     allow_no_indices: true,
     preference: context.tenant,
-    size: pageSize,
+    size: page.size,
     track_total_hits: true,
-    _source: { excludes: ['ariane.circuit_path'] },
+    ...(page.withPolicyPath === true ? {} : { _source: { excludes: ['ariane.circuit_path'] } }),
     query: scopeToTenant(context.tenant, { bool: { should, minimum_should_match: 1 } }),
     sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
   };
-  if (searchAfter) request.search_after = [...searchAfter];
+  if (page.after) request.search_after = [...page.after];
   return request;
 }
 
@@ -99,3 +129,54 @@ export function requestExistsQuery(context: StoreScope, requestId: string): Coun
     query: scopeToTenant(context.tenant, { term: { 'http.request.id': requestId } }),
   };
 }
+
+/** Hours of history the route baseline reads. */
+export const BASELINE_WINDOW_HOURS = 24;
+
+/**
+ * The route's usual duration: p50 and p95 of leg 0 (or a generic gateway access line) over the
+ * last 24 h, for the same API operation when the gateway names it, else the same path, and the
+ * same method. One aggregation, no hits; `from` is rounded to the minute so that repeated
+ * lookups hit Elasticsearch's request cache.
+ */
+export function routeBaselineQuery(
+  context: StoreScope,
+  route: RouteKey,
+  nowMs: number,
+): SearchRequest {
+  const fromMs = Math.floor(nowMs / 60_000) * 60_000 - BASELINE_WINDOW_HOURS * 3_600_000;
+  const filter: estypes.QueryDslQueryContainer[] = [
+    { range: { '@timestamp': { gte: new Date(fromMs).toISOString() } } },
+    {
+      bool: {
+        should: [{ term: { 'ariane.leg': 0 } }, { term: { 'event.dataset': 'gateway.access' } }],
+        minimum_should_match: 1,
+      },
+    },
+  ];
+  if (route.method !== null) filter.push({ term: { 'http.request.method': route.method } });
+  if (route.api !== null && route.operation !== null)
+    filter.push(
+      { term: { 'ariane.api_name': route.api } },
+      { term: { 'ariane.api_operation': route.operation } },
+    );
+  else if (route.path !== null) filter.push({ term: { 'url.path': route.path } });
+  return {
+    index: context.index,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    preference: context.tenant,
+    request_cache: true,
+    size: 0,
+    track_total_hits: false,
+    query: scopeToTenant(context.tenant, { bool: { filter } }),
+    aggs: {
+      [DURATION]: { percentiles: { field: 'event.duration', percents: [50, 95] } },
+      [SAMPLES]: { value_count: { field: 'event.duration' } },
+    },
+  };
+}
+
+/** Names of the baseline's aggregations. */
+export const DURATION = 'duration';
+export const SAMPLES = 'samples';

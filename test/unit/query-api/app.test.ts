@@ -60,6 +60,63 @@ void describe('query API conventions (inject, no Elasticsearch)', () => {
     for (const scope of store.scopes) assert.equal(scope.tenant, 'tenant-a');
   });
 
+  void test('GET /requests/{id} carries the diagnosis, the time budget and the call tree', async () => {
+    const response = await app.inject({
+      url: '/trace/v1/requests/req-1',
+      headers: await authHeaders('tenant-a'),
+    });
+    const body = response.json<{
+      diagnosis: { kind: string };
+      callTree: { order: number[] };
+      hops: { parent: number | null; link: string }[];
+      timeBudget: { gatewayMs: number };
+    }>();
+    assert.equal(body.diagnosis.kind, 'ok');
+    assert.deepEqual(body.callTree.order, [0, 1, 2]);
+    assert.deepEqual(
+      body.hops.map((hop) => [hop.parent, hop.link]),
+      [
+        [null, 'root'],
+        [0, 'gateway'],
+        [1, 'correlation'],
+      ],
+    );
+    assert.equal(body.timeBudget.gatewayMs, 60);
+  });
+
+  void test('GET /requests searches requests: one line and a diagnosis each', async () => {
+    const searched = await testApp(
+      memoryStore(events, {
+        searchRequests: (scope, params) =>
+          Promise.resolve({
+            requestIds:
+              scope.tenant === 'tenant-a' && params.statusClass === '2xx' ? ['req-1'] : [],
+            total: 1,
+          }),
+      }),
+    );
+    const response = await searched.inject({
+      url: '/trace/v1/requests?statusClass=2xx&$limit=20',
+      headers: await authHeaders('tenant-a'),
+    });
+    assert.equal(response.statusCode, 200);
+    const body = response.json<{
+      $hits: { total: number; limit: number };
+      $results: { requestId: string; status: number; diagnosis: { kind: string } }[];
+    }>();
+    assert.deepEqual(body.$hits, { total: 1, offset: 0, limit: 20, size: 1 });
+    assert.deepEqual(
+      body.$results.map((row) => [row.requestId, row.status, row.diagnosis.kind]),
+      [['req-1', 200, 'ok']],
+    );
+    const tooMany = await searched.inject({
+      url: '/trace/v1/requests?$limit=501',
+      headers: await authHeaders('tenant-a'),
+    });
+    assert.equal(tooMany.statusCode, 413);
+    await searched.close();
+  });
+
   void test('unknown request id: 404 with a JSON body; HEAD answers 204 or 404 without body', async () => {
     const headers = await authHeaders();
     const missing = await app.inject({ url: '/trace/v1/requests/nope', headers });
@@ -189,7 +246,24 @@ void describe('query API conventions (inject, no Elasticsearch)', () => {
     const document = openapi.json<{ openapi: string; paths: Record<string, unknown> }>();
     assert.match(document.openapi, /^3\./);
     assert.ok('/trace/v1/requests/{requestId}' in document.paths);
+    assert.ok('/trace/v1/requests' in document.paths);
     assert.ok('/trace/v1/events' in document.paths);
+    // The timeline's diagnosis, time budget and call tree are described, not left opaque.
+    const timeline = JSON.stringify(document.paths['/trace/v1/requests/{requestId}']);
+    for (const word of [
+      'diagnosis',
+      'rejected_by_gateway',
+      'timeBudget',
+      'callTree',
+      'parent',
+      'inferred',
+    ])
+      assert.ok(timeline.includes(word), word);
+    assert.ok(
+      JSON.stringify(document.paths['/trace/v1/sessions/{applicationId}']).includes(
+        'failuresByOrigin',
+      ),
+    );
     const page = await app.inject({ url: '/trace/v1/docs/' });
     assert.equal(page.statusCode, 200);
     assert.ok(!page.body.includes('https://'), 'the docs page loads nothing from the internet');

@@ -38,7 +38,7 @@ export const sessionRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
         },
       },
       async (request, reply) => {
-        const { store, names, maxTimelineEvents, clockSkewToleranceMs } = app.ariane;
+        const { store, names, maxTimelineEvents, clockSkewToleranceMs, baselines } = app.ariane;
         const scope = { index: names.eventsPattern, tenant: tenantOf(request) };
         const { $limit, $offset } = request.query;
         assertWithinResultWindow(request.query);
@@ -47,7 +47,7 @@ export const sessionRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
           scope,
           request.params.applicationId,
           { limit: $limit, offset: $offset },
-          { names, maxEvents: maxTimelineEvents, clockSkewToleranceMs },
+          { names, maxEvents: maxTimelineEvents, clockSkewToleranceMs, baselines },
         );
         if (!session) throw new ArianeError('ARIANE_NOT_FOUND', 'No event carries this session id');
         return reply.code(session.truncated ? 206 : 200).send(session);
