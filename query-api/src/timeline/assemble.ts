@@ -206,10 +206,17 @@ function mergeInto(
     existing.parentSpanIds.push(event.parent.id);
 }
 
-/** Start and end in epoch ms: event.start/end when logged, else @timestamp (+ duration). */
+/**
+ * Start and end in epoch ms: event.start/end when logged. Otherwise a service line that carries
+ * a duration is the one written when the response went out (pino-http's "request completed",
+ * an access log line), so it ends at its @timestamp; any other line starts there.
+ */
 export function eventSpan(event: TraceEvent): { startMs: number; endMs: number } {
-  const startMs = Date.parse(event.event.start ?? event['@timestamp']);
+  const at = Date.parse(event['@timestamp']);
   const durationMs = event.event.duration === undefined ? 0 : event.event.duration / 1e6;
+  if (!event.event.start && !event.event.end && event.event.dataset === 'service.log')
+    return { startMs: at - durationMs, endMs: at };
+  const startMs = event.event.start ? Date.parse(event.event.start) : at;
   const endMs = event.event.end ? Date.parse(event.event.end) : startMs + durationMs;
   return { startMs, endMs: Math.max(endMs, startMs) };
 }

@@ -114,18 +114,29 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   if (clientError) return backendFailure('backend_client_error', clientError, input);
   if (serverError) return backendFailure('backend_error', serverError, input);
 
+  // The services logged no status (some log it only in their message): the gateway's leg says
+  // what the backend it reached answered.
   const failingLeg = outbound.find((leg) => (leg.status ?? 0) >= 400);
-  if (failingLeg)
+  if (failingLeg) {
+    const reached = childrenOf(failingLeg).find((child) => child.kind === 'service');
+    const status = failingLeg.status ?? 0;
+    const where = reached
+      ? `${reached.service} answered ${status} (as gateway leg ${failingLeg.leg ?? '?'} saw it; its log gives no status)`
+      : `the backend behind gateway leg ${failingLeg.leg ?? '?'} (${failingLeg.path ?? '?'}) answered ${status}; it logged nothing Ariane received`;
+    const own = reached
+      ? input.errors.find((error) => reached.eventIds.includes(error.eventId))
+      : undefined;
     return {
-      kind: (failingLeg.status ?? 0) >= 500 ? 'backend_error' : 'backend_client_error',
+      kind: status >= 500 ? 'backend_error' : 'backend_client_error',
       origin: 'backend',
-      service: null,
+      service: reached?.service ?? null,
       reason: null,
-      status: failingLeg.status,
-      error: null,
-      summary: `The backend behind gateway leg ${failingLeg.leg ?? '?'} (${failingLeg.path ?? '?'}) answered ${failingLeg.status ?? '?'}; it logged nothing Ariane received`,
-      hops: [failingLeg.index],
+      status,
+      error: own ? { code: own.code, type: own.type, message: own.message } : null,
+      summary: `${status >= 500 ? 'Backend error' : 'Refused by the backend'}: ${where}`,
+      hops: reached ? [reached.index, failingLeg.index] : [failingLeg.index],
     };
+  }
   return {
     kind: 'unknown',
     origin: null,
@@ -165,6 +176,13 @@ function backendFailure(
       (hop) => `${hop.kind === 'service' ? hop.service : `leg ${hop.leg ?? '?'}`} ${hop.status}`,
     );
   const what = kind === 'backend_error' ? 'Backend error' : 'Refused by the backend';
+  // A failing service no clock could place may be the true origin: say so rather than guess.
+  const unplaced = input.hops.filter(
+    (hop) =>
+      hop.link === 'unresolved' &&
+      hop.index !== origin.index &&
+      ((hop.status ?? 0) >= 400 || hop.outcome === 'failure'),
+  );
   return {
     kind,
     origin: 'backend',
@@ -175,8 +193,11 @@ function backendFailure(
     summary:
       `${what} in ${origin.service}: ${origin.status ?? 'failure'}` +
       (error?.message ? ` ${error.code ? `${error.code} ` : ''}${error.message}` : '') +
-      (propagated.length > 0 ? ` (passed on: ${propagated.join(' → ')})` : ''),
-    hops: chain.map((hop) => hop.index),
+      (propagated.length > 0 ? ` (passed on: ${propagated.join(' → ')})` : '') +
+      (unplaced.length > 0
+        ? `; ${unplaced.map((hop) => hop.service).join(', ')} also failed but its clock is off: it may be the origin`
+        : ''),
+    hops: [...chain, ...unplaced].map((hop) => hop.index),
   };
 }
 
@@ -238,7 +259,7 @@ const REASON_TEXT: Record<RejectionReason, string> = {
   policy: 'a gateway policy',
 };
 
-/** The failed policy filter says what rejected the call; without it, the status does. */
+/** The failed policy filter says what rejected the call; without it, the status does if it can. */
 function rejectionReason(status: number, failedFilter: string | null): RejectionReason {
   const filter = failedFilter?.toLowerCase() ?? '';
   if (/waf|firewall|modsecurity|threat/.test(filter)) return 'waf';
@@ -250,8 +271,8 @@ function rejectionReason(status: number, failedFilter: string | null): Rejection
   switch (status) {
     case 401:
       return 'oauth';
-    case 403:
-      return 'scope';
+    // 403 is a scope check as often as the web application firewall: without the policy path,
+    // the diagnosis does not guess.
     case 413:
       return 'size';
     case 429:

@@ -9,7 +9,11 @@ const T0 = '2026-03-02T10:00:00.000Z';
 const base = { requestId: 'req-1', transactionId: 'tx-1', start: T0, durationMs: 200 };
 
 /** access-external → access-internal → metadata behind leg 1, each with its own status. */
-function chain(statuses: [number, number, number], metadataError?: string): HopSpec['backends'] {
+function chain(
+  statuses: [number, number, number],
+  metadataError?: string,
+  metadataSkewMs = 0,
+): HopSpec['backends'] {
   return [
     {
       service: 'access-external',
@@ -28,6 +32,7 @@ function chain(statuses: [number, number, number], metadataError?: string): HopS
               offsetMs: 5,
               durationMs: 100,
               status: statuses[2],
+              skewMs: metadataSkewMs,
               ...(metadataError && { errorMessage: metadataError, errorCode: 'MD-042' }),
             },
           ],
@@ -115,6 +120,16 @@ const CASES: readonly DiagnosisCase[] = [
       backends: chain([502, 500, 500], 'index unavailable'),
     },
     expected: { kind: 'backend_error', service: 'metadata' },
+  },
+  {
+    name: 'backend error whose deepest service has a skewed clock: named as a possible origin',
+    spec: {
+      ...base,
+      status: 502,
+      backends: chain([502, 500, 500], 'index unavailable', -5_000),
+    },
+    expected: { kind: 'backend_error', service: 'access-internal' },
+    summary: /metadata also failed but its clock is off: it may be the origin/,
   },
   {
     name: 'backend unreachable: leg 1 got 503 and no service logged',

@@ -1,0 +1,27 @@
+import type { SimulatedRequest } from '../../bench/generator/traffic.js';
+import type { Diagnosis } from '../../query-api/src/contract/diagnosis.js';
+
+/**
+ * Whether a timeline's diagnosis says what the generator's ground truth did to the request:
+ * the same case, and the same reason or origin service when the truth names one. A backend
+ * that logged nothing cannot be named, so the service is checked only when every hop logged.
+ * Returns the mismatch in words, or undefined.
+ */
+export function diagnosisMismatch(
+  request: SimulatedRequest,
+  diagnosis: Diagnosis,
+): string | undefined {
+  const expected = request.failure;
+  const actual = `${diagnosis.kind}/${diagnosis.reason ?? '-'}/${diagnosis.service ?? '-'}: ${diagnosis.summary}`;
+  if (!expected) return diagnosis.kind === 'ok' ? undefined : `expected ok, got ${actual}`;
+  if (diagnosis.kind !== expected.kind) return `expected ${expected.kind}, got ${actual}`;
+  // The transaction event log has no policy path: a 403 may be a scope check or the WAF.
+  const undecidable =
+    request.asTransactionEvent && request.status === 403 && diagnosis.reason === 'policy';
+  if (expected.reason && diagnosis.reason !== expected.reason && !undecidable)
+    return `expected reason ${expected.reason}, got ${actual}`;
+  const allLogged = request.hops.every((hop) => hop.logged);
+  if (expected.service && allLogged && diagnosis.service !== expected.service)
+    return `expected ${expected.service}, got ${actual}`;
+  return undefined;
+}
