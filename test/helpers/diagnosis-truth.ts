@@ -15,9 +15,11 @@ export function diagnosisMismatch(
   const actual = `${diagnosis.kind}/${diagnosis.reason ?? '-'}/${diagnosis.service ?? '-'}: ${diagnosis.summary}`;
   if (!expected) return diagnosis.kind === 'ok' ? undefined : `expected ok, got ${actual}`;
   if (diagnosis.kind !== expected.kind) return `expected ${expected.kind}, got ${actual}`;
-  // The transaction event log has no policy path: a 403 may be a scope check or the WAF.
+  // Only the policy path tells the WAF, and the query API cannot read it (the line carries no
+  // tenant); a scope refusal says so in WWW-Authenticate, which the transaction event log lacks.
   const undecidable =
-    request.asTransactionEvent && request.status === 403 && diagnosis.reason === 'policy';
+    diagnosis.reason === 'policy' &&
+    (request.rejection === 'waf' || (request.rejection === 'scope' && request.asTransactionEvent));
   if (expected.reason && diagnosis.reason !== expected.reason && !undecidable)
     return `expected reason ${expected.reason}, got ${actual}`;
   const allLogged = request.hops.every((hop) => hop.logged);

@@ -9,7 +9,7 @@ import {
 } from '../contract/request-timeline.js';
 import { buildCallTree, type CallTree } from './call-tree.js';
 import { diagnose } from './diagnosis.js';
-import { failedPolicyFilter } from './policy-path.js';
+import { rejectionEvidence } from './policy-path.js';
 import { statusMismatches } from './status-mismatch.js';
 import { selfTimes, timeBudget } from './time-budget.js';
 
@@ -98,7 +98,7 @@ export function buildRequestTimeline(
       hops,
       errors: summary.errors,
       finalStatus: summary.finalStatus,
-      failedFilter: root ? failedPolicyFilter(events, root.transactionId) : null,
+      rejectionEvidence: root ? rejectionEvidence(events, root.transactionId) : null,
       budget,
     }),
     timeBudget: budget,

@@ -1,5 +1,6 @@
 import type { Diagnosis } from '../contract/diagnosis.js';
 import type { Hop, TimeBudget, TimelineError } from '../contract/request-timeline.js';
+import { MIN_BASELINE_SAMPLES } from './time-budget.js';
 
 export interface DiagnosisInput {
   /** The hops with their call tree (`parent`, `depth`) and own times. */
@@ -7,8 +8,8 @@ export interface DiagnosisInput {
   readonly errors: readonly TimelineError[];
   /** What the client got. */
   readonly finalStatus: number | null;
-  /** Name and type of the gateway policy filter that failed, when its policy path was logged. */
-  readonly failedFilter: string | null;
+  /** What the gateway logged of why it refused the call (timeline/policy-path.ts). */
+  readonly rejectionEvidence: string | null;
   readonly budget: TimeBudget;
 }
 
@@ -16,8 +17,6 @@ export interface DiagnosisInput {
 export const SLOW_WITHOUT_BASELINE_MS = 5_000;
 /** With one, it is slow beyond its p95 and this many times its median. */
 export const SLOW_RATIO_TO_MEDIAN = 3;
-/** Fewer samples than this make no baseline. */
-export const MIN_BASELINE_SAMPLES = 20;
 
 const UNREACHABLE_STATUSES = new Set([502, 503, 504]);
 
@@ -47,7 +46,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
   const gateway = root?.service ?? null;
 
   if (root && outbound.length === 0 && services.length === 0 && finalStatus !== null) {
-    const reason = rejectionReason(finalStatus, input.failedFilter);
+    const reason = rejectionReason(finalStatus, input.rejectionEvidence);
     if (root.kind === 'gateway_leg' || reason !== 'policy')
       return {
         kind: 'rejected_by_gateway',
@@ -58,7 +57,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
         error: null,
         summary:
           `Rejected by the gateway (${REASON_TEXT[reason]}) with ${finalStatus}, before any backend call` +
-          (input.failedFilter ? `: policy filter "${input.failedFilter}" failed` : ''),
+          (input.rejectionEvidence ? `: ${input.rejectionEvidence}` : ''),
         hops: [root.index],
       };
   }
@@ -260,13 +259,13 @@ const REASON_TEXT: Record<RejectionReason, string> = {
 };
 
 /** The failed policy filter says what rejected the call; without it, the status does if it can. */
-function rejectionReason(status: number, failedFilter: string | null): RejectionReason {
-  const filter = failedFilter?.toLowerCase() ?? '';
+function rejectionReason(status: number, evidence: string | null): RejectionReason {
+  const filter = evidence?.toLowerCase() ?? '';
   if (/waf|firewall|modsecurity|threat/.test(filter)) return 'waf';
   if (/scope/.test(filter)) return 'scope';
   if (/quota|throttl|rate ?limit/.test(filter)) return 'quota';
   if (/size|content.?length/.test(filter)) return 'size';
-  if (/oauth|token|authn|authentication|api ?key/.test(filter))
+  if (/oauth|token|authn|authentication|api ?key|www-authenticate/.test(filter))
     return status === 403 ? 'scope' : 'oauth';
   switch (status) {
     case 401:

@@ -7,15 +7,37 @@ interface PolicyFilter {
 }
 
 /**
- * The first filter that failed in a transaction's Axway policy path (`ariane.circuit_path`, as
- * the gateway logged it: policies, each with its filters and their status), as "name (type)".
- * It says what rejected a call better than the status does: a 403 may be a scope check or the
- * web application firewall. Null when the path was not logged or nothing in it failed.
+ * What says why the gateway refused a call, better than its status does (a 403 may be a scope
+ * check or the web application firewall): the first filter that failed in the transaction's
+ * Axway policy path (`ariane.circuit_path`: policies, each with its filters and their status),
+ * as `policy filter "name (type)"`; else the OAuth error the gateway sent back in
+ * WWW-Authenticate (RFC 6750: `invalid_token`, `insufficient_scope`). Null when neither was
+ * logged.
+ *
+ * The policy path line carries no X-Tenant-Id, so a tenant-scoped read does not see it unless
+ * ingest stamped the tenant on it; the response header sits on leg 0 itself.
  */
-export function failedPolicyFilter(
+export function rejectionEvidence(
   events: readonly TraceEvent[],
   transactionId: string | null,
 ): string | null {
+  return failedFilter(events, transactionId) ?? oauthChallenge(events, transactionId);
+}
+
+const OAUTH_ERROR = /^www-authenticate:\s*(bearer\b.*\berror="?[a-z_]+"?.*)$/im;
+
+function oauthChallenge(events: readonly TraceEvent[], transactionId: string | null) {
+  const leg0 = events.find(
+    (event) =>
+      event.event.dataset === 'axway.leg' &&
+      event.ariane.leg === 0 &&
+      (event.transaction?.id ?? null) === transactionId,
+  );
+  const match = OAUTH_ERROR.exec(leg0?.ariane.response_headers ?? '');
+  return match?.[1] ? `WWW-Authenticate: ${match[1].trim()}` : null;
+}
+
+function failedFilter(events: readonly TraceEvent[], transactionId: string | null) {
   if (transactionId === null) return null;
   const path = events.find(
     (event) =>
@@ -29,7 +51,7 @@ export function failedPolicyFilter(
       (filter) => filter?.status === 'Fail' || filter?.status === 'Error',
     );
     if (failed && typeof failed.name === 'string')
-      return typeof failed.type === 'string' ? `${failed.name} (${failed.type})` : failed.name;
+      return `policy filter "${typeof failed.type === 'string' ? `${failed.name} (${failed.type})` : failed.name}" failed`;
   }
   return null;
 }

@@ -1,5 +1,8 @@
 import type { RouteBaseline, TimeBudget } from '../contract/request-timeline.js';
 
+/** Fewer samples than this make no usual duration to compare with. */
+export const MIN_BASELINE_SAMPLES = 20;
+
 /** What the time budget needs to know of a hop, once the call tree is built. */
 export interface TimedHop {
   readonly kind: 'gateway_leg' | 'gateway_access' | 'service';
@@ -93,7 +96,7 @@ export function timeBudget(
     dominantHop: dominant,
     baseline,
     ratioToMedian:
-      baseline && totalMs !== null && baseline.p50Ms > 0
+      baseline && baseline.samples >= MIN_BASELINE_SAMPLES && totalMs !== null && baseline.p50Ms > 0
         ? Math.round((totalMs / baseline.p50Ms) * 10) / 10
         : null,
   };
