@@ -44,7 +44,7 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
       const elsewhere = (response.aggregations?.[ELSEWHERE] as { doc_count?: number } | undefined)
         ?.doc_count;
       const traces = response.aggregations?.[TRACES] as
-        { ids?: { buckets?: { key: string | number }[] } } | undefined;
+        { buckets?: { key: string | number }[] } | undefined;
       const correlationIds = new Set<string>();
       const routes = new Map<string, RouteKey>();
       let firstMs: number | undefined;
@@ -65,7 +65,7 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
       return {
         found: response.hits.hits.length > 0,
         correlationIds: [...correlationIds],
-        traceIds: (traces?.ids?.buckets ?? []).map((bucket) => String(bucket.key)),
+        traceIds: (traces?.buckets ?? []).map((bucket) => String(bucket.key)),
         routes,
         firstMs,
         lastMs,

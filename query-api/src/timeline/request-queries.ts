@@ -42,7 +42,10 @@ const LOCATION_FIELDS = [
  * With `countElsewhere`, the same search also counts the request id's events in other tenants
  * (one pass over the terms instead of a second request). The tenant boundary then moves from
  * `query` to `post_filter`, which scopes every returned hit just the same, and all that is seen
- * of other tenants is the document count of the `elsewhere` aggregation.
+ * of other tenants is the document count of the `elsewhere` aggregation. The `traces` list then
+ * also holds the trace ids of the request id's events in other tenants: they serve only as join
+ * keys of query 2, which is tenant-scoped, and are never returned (a tenant filter around the
+ * list cost 1 ms of the timeline's p50, BENCHMARKS.md).
  */
 export function transactionsOfRequestQuery(
   context: StoreScope,
@@ -50,9 +53,9 @@ export function transactionsOfRequestQuery(
   countElsewhere = false,
 ): SearchRequest {
   const lookup: estypes.QueryDslQueryContainer = { terms: { 'http.request.id': [...requestIds] } };
+  // A request's few events: a map beats building global ordinals of every trace id.
   const traces = {
-    filter: scopeToTenant(context.tenant, { exists: { field: 'trace.id' } }),
-    aggs: { ids: { terms: { field: 'trace.id', size: MAX_TRACES_PER_REQUEST } } },
+    terms: { field: 'trace.id', size: MAX_TRACES_PER_REQUEST, execution_hint: 'map' as const },
   };
   return {
     index: context.index,
