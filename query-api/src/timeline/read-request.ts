@@ -32,7 +32,7 @@ export async function readRequestTimeline(
       maxEvents: options.maxEvents,
       withPolicyPath: true,
     }),
-    route ? options.baselines(scope, route) : null,
+    route ? options.baselines.lookup(scope, route) : null,
   ]);
   return buildRequestTimeline(fetched.events, {
     requestId,

@@ -1,13 +1,9 @@
-import type { RouteBaseline } from '../contract/request-timeline.js';
 import type { RequestSummary, SessionTimeline } from '../contract/session-timeline.js';
-import type { EventStore, RouteKey, StoreScope } from '../store/event-store.js';
+import type { EventStore, StoreScope } from '../store/event-store.js';
 import { buildRequestTimeline } from './assemble.js';
 import { fetchLocatedEvents } from './fetch.js';
 import type { TimelineReadOptions } from './read-request.js';
 import { failuresByOrigin, groupEventsByRequest, summariseRequest } from './session-summary.js';
-
-/** Distinct routes of a page whose baselines are looked up; a page rarely spans more. */
-const MAX_ROUTES_PER_PAGE = 20;
 
 /**
  * One page of a session's requests, each summarised from its own timeline, or undefined when
@@ -39,8 +35,9 @@ export async function readSessionTimeline(
 
 /**
  * Several requests in one line each, with their diagnosis: fetched together (the same two
- * queries as one request, the baselines of their routes looked up meanwhile), then split and
- * built one by one. `truncated` when they had more events than `maxEvents`.
+ * queries as one request), then split and built one by one. Route baselines come from the cache
+ * only (a miss warms it for the next page): a page must not wait on one aggregation per route.
+ * `truncated` when they had more events than `maxEvents`.
  */
 export async function readRequestSummaries(
   store: EventStore,
@@ -50,16 +47,7 @@ export async function readRequestSummaries(
 ): Promise<{ results: RequestSummary[]; truncated: boolean }> {
   if (requestIds.length === 0) return { results: [], truncated: false };
   const location = await store.locateRequests(scope, requestIds, { countElsewhere: false });
-  const routes = new Map<string, RouteKey>();
-  for (const route of location.routes.values()) routes.set(routeKey(route), route);
-  const looked = [...routes].slice(0, MAX_ROUTES_PER_PAGE);
-  const [fetched, baselines] = await Promise.all([
-    fetchLocatedEvents(store, scope, requestIds, location, options),
-    Promise.all(looked.map(([, route]) => options.baselines(scope, route))),
-  ]);
-  const baselineOf = new Map<string, RouteBaseline | null>(
-    looked.map(([key], index) => [key, baselines[index] ?? null]),
-  );
+  const fetched = await fetchLocatedEvents(store, scope, requestIds, location, options);
   const groups = groupEventsByRequest(fetched.events, requestIds);
   const results = requestIds.map((requestId) => {
     const events = groups.get(requestId) ?? [];
@@ -71,13 +59,9 @@ export async function readRequestSummaries(
         totalEvents: events.length,
         otherTenantMatches: 0,
         clockSkewToleranceMs: options.clockSkewToleranceMs,
-        baseline: route ? (baselineOf.get(routeKey(route)) ?? null) : null,
+        baseline: route ? options.baselines.cached(scope, route) : null,
       }),
     );
   });
   return { results, truncated: fetched.total > fetched.events.length };
-}
-
-function routeKey(route: RouteKey): string {
-  return JSON.stringify([route.api, route.operation, route.method, route.path]);
 }

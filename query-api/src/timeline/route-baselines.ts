@@ -9,7 +9,22 @@ export interface RouteBaselineOptions {
   readonly now: () => Date;
 }
 
-export type RouteBaselines = (scope: StoreScope, route: RouteKey) => Promise<RouteBaseline | null>;
+export interface RouteBaselines {
+  /** The route's baseline, from the cache or one aggregation; null when unknown or failed. */
+  lookup(scope: StoreScope, route: RouteKey): Promise<RouteBaseline | null>;
+  /**
+   * The cached baseline only, never waiting: a miss answers null and starts the lookup in the
+   * background, so the next page has it. For pages of many requests (sessions, search), whose
+   * latency one aggregation per route would add to.
+   */
+  cached(scope: StoreScope, route: RouteKey): RouteBaseline | null;
+}
+
+interface Entry {
+  readonly expiresAt: number;
+  readonly value: Promise<RouteBaseline | null>;
+  settled: RouteBaseline | null;
+}
 
 /**
  * Route baselines through a small in-process cache keyed by tenant and route: one aggregation
@@ -21,8 +36,8 @@ export function cachedRouteBaselines(
   store: EventStore,
   options: RouteBaselineOptions,
 ): RouteBaselines {
-  const cache = new Map<string, { expiresAt: number; value: Promise<RouteBaseline | null> }>();
-  return (scope, route) => {
+  const cache = new Map<string, Entry>();
+  const entryOf = (scope: StoreScope, route: RouteKey): Entry => {
     const now = options.now().getTime();
     const key = JSON.stringify([
       scope.tenant,
@@ -32,15 +47,26 @@ export function cachedRouteBaselines(
       route.path,
     ]);
     const cached = cache.get(key);
-    if (cached && cached.expiresAt > now) return cached.value;
+    if (cached && cached.expiresAt > now) return cached;
     cache.delete(key);
-    const value = store.routeBaseline(scope, route, now).catch(() => {
-      cache.delete(key);
-      return null;
-    });
-    cache.set(key, { expiresAt: now + options.ttlMs, value });
+    const entry: Entry = {
+      expiresAt: now + options.ttlMs,
+      settled: null,
+      value: store.routeBaseline(scope, route, now).then(
+        (baseline) => (entry.settled = baseline),
+        () => {
+          cache.delete(key);
+          return null;
+        },
+      ),
+    };
+    cache.set(key, entry);
     // Map keeps insertion order: the first key is the oldest.
     while (cache.size > options.maxEntries) cache.delete(cache.keys().next().value as string);
-    return value;
+    return entry;
+  };
+  return {
+    lookup: (scope, route) => entryOf(scope, route).value,
+    cached: (scope, route) => entryOf(scope, route).settled,
   };
 }

@@ -33,14 +33,17 @@ void describe('cachedRouteBaselines', () => {
       }),
       { ttlMs: 60_000, maxEntries: 10, now: () => new Date(clock) },
     );
-    const [first, second] = await Promise.all([baselines(SCOPE, ROUTE), baselines(SCOPE, ROUTE)]);
+    const [first, second] = await Promise.all([
+      baselines.lookup(SCOPE, ROUTE),
+      baselines.lookup(SCOPE, ROUTE),
+    ]);
     assert.equal(first?.p50Ms, 1);
     assert.equal(second?.p50Ms, 1);
-    await baselines({ ...SCOPE, tenant: 'tenant-b' }, ROUTE);
+    await baselines.lookup({ ...SCOPE, tenant: 'tenant-b' }, ROUTE);
     clock = 59_999;
-    assert.equal((await baselines(SCOPE, ROUTE))?.p50Ms, 1);
+    assert.equal((await baselines.lookup(SCOPE, ROUTE))?.p50Ms, 1);
     clock = 60_000;
-    assert.equal((await baselines(SCOPE, ROUTE))?.p50Ms, 3);
+    assert.equal((await baselines.lookup(SCOPE, ROUTE))?.p50Ms, 3);
     assert.deepEqual(asked, [
       'tenant-a:searchUnits',
       'tenant-b:searchUnits',
@@ -61,8 +64,25 @@ void describe('cachedRouteBaselines', () => {
       }),
       { ttlMs: 60_000, maxEntries: 10, now: () => new Date(0) },
     );
-    assert.equal(await baselines(SCOPE, ROUTE), null);
-    assert.equal((await baselines(SCOPE, ROUTE))?.p50Ms, 7);
+    assert.equal(await baselines.lookup(SCOPE, ROUTE), null);
+    assert.equal((await baselines.lookup(SCOPE, ROUTE))?.p50Ms, 7);
+  });
+
+  void test('cached() never waits: a miss answers null and warms the cache', async () => {
+    let calls = 0;
+    const baselines = cachedRouteBaselines(
+      stubStore({
+        routeBaseline: () => {
+          calls += 1;
+          return Promise.resolve(baseline(5));
+        },
+      }),
+      { ttlMs: 60_000, maxEntries: 10, now: () => new Date(0) },
+    );
+    assert.equal(baselines.cached(SCOPE, ROUTE), null);
+    await baselines.lookup(SCOPE, ROUTE);
+    assert.equal(baselines.cached(SCOPE, ROUTE)?.p50Ms, 5);
+    assert.equal(calls, 1);
   });
 
   void test('keeps at most maxEntries routes, dropping the oldest', async () => {
@@ -76,7 +96,8 @@ void describe('cachedRouteBaselines', () => {
       }),
       { ttlMs: 60_000, maxEntries: 2, now: () => new Date(0) },
     );
-    for (const operation of ['a', 'b', 'c', 'a']) await baselines(SCOPE, { ...ROUTE, operation });
+    for (const operation of ['a', 'b', 'c', 'a'])
+      await baselines.lookup(SCOPE, { ...ROUTE, operation });
     assert.equal(calls, 4);
   });
 });
