@@ -12,7 +12,7 @@ import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import { TraceEventSchema, type TraceEvent } from '../../core/src/schemas/trace-event.js';
 import { buildApp } from '../../query-api/src/app.js';
-import { createElasticsearchEventStore } from '../../query-api/src/store/event-store.js';
+import { createElasticsearchEventStore } from '../../query-api/src/store/elasticsearch-event-store.js';
 import { EsTestContext } from './elasticsearch.js';
 import { queryApiConfig, requestEvents, traceEvent } from './query-api.js';
 

@@ -9,7 +9,7 @@ import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
 import { buildApp } from '../../query-api/src/app.js';
-import { createElasticsearchEventStore } from '../../query-api/src/store/event-store.js';
+import { createElasticsearchEventStore } from '../../query-api/src/store/elasticsearch-event-store.js';
 import { indexEvents, traceEvent, type EventSpec } from './dashboards.js';
 import { EsTestContext } from './elasticsearch.js';
 import { queryApiConfig, token } from './query-api.js';
