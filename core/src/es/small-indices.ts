@@ -12,6 +12,7 @@ export const SMALL_INDICES = [
   'audit',
   'locks',
   'denylist',
+  'dead-letters',
 ] as const;
 export type SmallIndex = (typeof SMALL_INDICES)[number];
 
