@@ -70,6 +70,25 @@ export const KafkaPartitionProofSchema = z.object({
 });
 export type KafkaPartitionProof = z.infer<typeof KafkaPartitionProofSchema>;
 
+/**
+ * The dead-letter index after the operation: every dead letter of the tenant, or of no known
+ * tenant, that held the selector value was rewritten with its payload scrubbed, and a merge left
+ * no deleted document (an old version) on any shard copy. Counts only, never a value.
+ */
+export const DeadLetterProofSchema = z.object({
+  index: z.string(),
+  /** Dead letters of the tenant or of no known tenant, read on the last check. */
+  scanned: z.number().int().nonnegative(),
+  rewritten: z.number().int().nonnegative(),
+  /** Of the scanned, how many still hold the value (0 to pass). */
+  remaining: z.number().int().nonnegative(),
+  /** Deleted documents left on the index's shard copies, primaries and replicas (0 to pass). */
+  deletedOnDisk: z.number().int().nonnegative(),
+  checks: z.number().int().nonnegative(),
+  passed: z.boolean(),
+});
+export type DeadLetterProof = z.infer<typeof DeadLetterProofSchema>;
+
 /** One result per copy Ariane holds. */
 export const CopyVerificationsSchema = z.object({
   elasticsearch: z.object({
@@ -77,8 +96,13 @@ export const CopyVerificationsSchema = z.object({
     checks: z.number().int().nonnegative(),
     passed: z.boolean(),
   }),
-  /** Absent when Kafka truncation is off (KAFKA_TRUNCATE_ENABLED=false). */
+  /**
+   * The input topics and the dead-letter topic, per partition. Absent when Kafka truncation is
+   * off (KAFKA_TRUNCATE_ENABLED=false).
+   */
   kafka: z.array(KafkaPartitionProofSchema).optional(),
+  /** Absent only on operations that ended before dead letters were indexed. */
+  deadLetters: DeadLetterProofSchema.optional(),
 });
 export type CopyVerifications = z.infer<typeof CopyVerificationsSchema>;
 

@@ -15,6 +15,7 @@ import { dayOfEventsIndex, type IndexNames } from '../../../core/src/es/index-na
 import type { Logger } from '../../../core/src/observability/logger.js';
 import { TraceEventSchema, type TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import { writeAudit } from '../audit.js';
+import { eraseDeadLetters } from '../dead-letters/erase-dead-letters.js';
 import { scanWithPit } from '../es/pit-scan.js';
 import { classifyFailure, JobError, type ClassifiedFailure } from '../errors.js';
 import type { KafkaErasure } from '../kafka/kafka-erasure.js';
@@ -344,8 +345,15 @@ export async function runOperation(
     }
     result.indicesTouched = [...touched].sort();
     const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
-    await Promise.all(
-      result.indicesTouched.map((index) =>
+    // The dead letters are erased beside the events indices: each waits on its own merges.
+    const deadLettersErased = eraseDeadLetters(
+      { es, index: names.deadLetters, erase, ...(deps.signal && { signal: deps.signal }) },
+      operation,
+      value,
+    );
+    const [deadLetters] = await Promise.all([
+      deadLettersErased,
+      ...result.indicesTouched.map((index) =>
         eraseLiveIndex(
           es,
           names.locks,
@@ -373,13 +381,18 @@ export async function runOperation(
           erase,
         ),
       ),
-    );
+    ]);
     const verifications: Verification[] = [];
     for (const index of indices)
       verifications.push(await verifyErased(es, index, value, operation));
     // Each erased index passed an on-disk check: its selector value is in no segment any more.
     const onDisk = { passed: true, checks: result.indicesTouched.length, failures: [] };
     const elasticsearch = combineVerifications([...verifications, onDisk]);
+    const deadLetterVerification: Verification = {
+      passed: deadLetters.passed,
+      checks: deadLetters.checks,
+      failures: deadLetters.passed ? [] : [`dead-letters:${deadLetters.index}`],
+    };
     const elasticsearchAt = new Date();
     const kafka =
       deps.kafka && committedAtStart
@@ -388,6 +401,7 @@ export async function runOperation(
     result.verification = {
       ...combineVerifications([
         elasticsearch,
+        deadLetterVerification,
         ...(kafka
           ? [
               {
@@ -401,6 +415,7 @@ export async function runOperation(
       copies: {
         elasticsearch: { indices, checks: elasticsearch.checks, passed: elasticsearch.passed },
         ...(kafka && { kafka: [...kafka.proofs] }),
+        deadLetters,
       },
     };
     const requestedAt = Date.parse(operation.createdAt);

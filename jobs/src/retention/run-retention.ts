@@ -2,6 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { deleteExpiredDenyListEntries } from '../../../core/src/anonymisation/deny-list-store.js';
 import type { IndexNames } from '../../../core/src/es/index-names.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
+import { expungeDeletes } from '../anonymisation/erase.js';
 import { writeAudit } from '../audit.js';
 import { scanWithPit } from '../es/pit-scan.js';
 import type { JobMetrics } from '../metrics.js';
@@ -93,8 +94,9 @@ async function pruneOlderThan(
   index: string,
   cutoff: Date,
   dryRun: boolean,
+  timeField = '@timestamp',
 ): Promise<number> {
-  const query = { range: { '@timestamp': { lt: cutoff.toISOString() } } };
+  const query = { range: { [timeField]: { lt: cutoff.toISOString() } } };
   if (dryRun) return (await es.count({ index, query })).count;
   let deleted = 0;
   for await (const hits of scanWithPit(es, index, query, { pageSize: PAGE, source: false })) {
@@ -152,6 +154,18 @@ export async function runRetention(
       report.errors.push({ index, code: 'ARIANE_STORE_UNAVAILABLE' });
     }
   }
+  // Dead letters live as long as the events they failed to become.
+  if (await es.indices.exists({ index: names.deadLetters }))
+    try {
+      const docs = await pruneOlderThan(es, names.deadLetters, cutoff, options.dryRun, 'failed_at');
+      if (docs > 0) report.prunedDocuments.push({ index: names.deadLetters, docs });
+      // Their payloads leave the disk with the merge, not with the delete.
+      if (docs > 0 && !options.dryRun) await expungeDeletes(es, names.deadLetters);
+      if (!options.dryRun) metrics?.documentsPruned.inc(docs);
+    } catch (error) {
+      logger.error({ err: error, index: names.deadLetters }, 'retention could not prune index');
+      report.errors.push({ index: names.deadLetters, code: 'ARIANE_STORE_UNAVAILABLE' });
+    }
   if (!options.dryRun)
     report.expiredDenyListEntries = await deleteExpiredDenyListEntries(es, names, now);
   const changed =
