@@ -60,8 +60,8 @@ async function retentionRun(es: Client, events: number, options: JobsBenchOption
       nowMs: cutoffDayStart - 60_000,
       concurrency: options.concurrency,
     });
-    await ensureOperationIndices(es, names);
-    await ensureDenyListIndex(es, names);
+    await ensureOperationIndices(es, names, 0);
+    await ensureDenyListIndex(es, names, 0);
     const started = process.hrtime.bigint();
     const report = await runRetention(
       { es, names, logger },
@@ -88,8 +88,8 @@ async function anonymise(
   selector: { type: SelectorType; value: string },
 ): Promise<{ operation: Operation; seconds: number }> {
   const names = indexNames(prefix);
-  await ensureOperationIndices(es, names);
-  await ensureDenyListIndex(es, names);
+  await ensureOperationIndices(es, names, 0);
+  await ensureDenyListIndex(es, names, 0);
   const queued = await queueAnonymisation(es, names, {
     tenant,
     requestedBy: 'bench',

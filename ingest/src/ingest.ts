@@ -52,8 +52,13 @@ export async function prepareIngest(config: IngestEnv, deps: Pick<IngestDeps, 'k
     retentionDays: config.RETENTION_DAYS,
   });
   const names = indexNames(config.ARIANE_INDEX_PREFIX);
-  await installEventsTemplate(deps.es, names, config.ARIANE_INDEX_PREFIX);
-  await ensureDeadLetterIndex(deps.es, names);
+  await installEventsTemplate(
+    deps.es,
+    names,
+    config.ARIANE_INDEX_PREFIX,
+    config.ES_NUMBER_OF_REPLICAS,
+  );
+  await ensureDeadLetterIndex(deps.es, names, config.ES_NUMBER_OF_REPLICAS);
   return { createdTopics: created };
 }
 

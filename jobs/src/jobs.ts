@@ -150,9 +150,9 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
   return {
     names,
     async prepare(): Promise<void> {
-      await ensureOperationIndices(es, names);
-      await ensureDenyListIndex(es, names);
-      await ensureDeadLetterIndex(es, names);
+      await ensureOperationIndices(es, names, config.ES_NUMBER_OF_REPLICAS);
+      await ensureDenyListIndex(es, names, config.ES_NUMBER_OF_REPLICAS);
+      await ensureDeadLetterIndex(es, names, config.ES_NUMBER_OF_REPLICAS);
     },
     checkTopics,
     /** Undefined when KAFKA_TRUNCATE_ENABLED=false. */

@@ -6,7 +6,7 @@ import type { Logger } from '../observability/logger.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
 import type { DenyList } from './deny-list.js';
 import { SELECTOR_FIELDS, SELECTOR_TYPES, TENANT_FIELD, type SelectorType } from './selector.js';
-import { smallIndexMappings } from '../es/small-indices.js';
+import { ensureSmallIndex, smallIndexMappings } from '../es/small-indices.js';
 
 /**
  * The Elasticsearch-backed deny list: one entry per anonymisation operation, written by the job
@@ -93,17 +93,12 @@ export function buildDenyList(entries: readonly DenyListEntry[], key: string): D
   };
 }
 
-export async function ensureDenyListIndex(es: Client, names: IndexNames): Promise<void> {
-  const exists = await es.indices.exists({ index: names.denyList });
-  if (exists) return;
-  await es.indices.create(
-    {
-      index: names.denyList,
-      settings: { number_of_shards: 1, number_of_replicas: 0 },
-      mappings: DENY_LIST_MAPPINGS,
-    },
-    { ignore: [400] },
-  );
+export async function ensureDenyListIndex(
+  es: Client,
+  names: IndexNames,
+  replicas: number,
+): Promise<void> {
+  await ensureSmallIndex(es, names.denyList, 'denylist', replicas);
 }
 
 /** Idempotent: the entry's id is its operation id. Resolves once the entry is searchable. */

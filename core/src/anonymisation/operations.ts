@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import type { IndexNames } from '../es/index-names.js';
-import { smallIndexMappings } from '../es/small-indices.js';
+import { ensureSmallIndex, smallIndexMappings, type SmallIndex } from '../es/small-indices.js';
 import { ArianeError } from '../errors.js';
 import { looksPersonal } from './scrub.js';
 import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
@@ -175,34 +175,21 @@ export type Operation = z.infer<typeof OperationSchema>;
 export const AUDIT_MAPPINGS = smallIndexMappings('audit');
 
 /**
- * Creates the operations, requests, audit and locks indices if missing (idempotent; a concurrent
- * creator's "already exists" is ignored). One shard, no replica set explicitly: these are small.
+ * Creates the operations, requests, audit and locks indices if missing, with `replicas` replicas
+ * (idempotent; see `ensureSmallIndex`).
  */
-export async function ensureOperationIndices(es: Client, names: IndexNames): Promise<void> {
-  const wanted: [string, object][] = [
-    [names.operations, smallIndexMappings('operations')],
-    [names.anonymisationRequests, smallIndexMappings('anonymisation-requests')],
-    [names.audit, AUDIT_MAPPINGS],
-    [names.locks, smallIndexMappings('locks')],
+export async function ensureOperationIndices(
+  es: Client,
+  names: IndexNames,
+  replicas: number,
+): Promise<void> {
+  const wanted: [string, SmallIndex][] = [
+    [names.operations, 'operations'],
+    [names.anonymisationRequests, 'anonymisation-requests'],
+    [names.audit, 'audit'],
+    [names.locks, 'locks'],
   ];
-  for (const [index, mappings] of wanted) {
-    if (await es.indices.exists({ index })) continue;
-    await es.indices.create(
-      {
-        index,
-        settings: {
-          number_of_shards: 1,
-          number_of_replicas: 0,
-          'merge.policy.expunge_deletes_allowed': 0,
-          // The conventions' $offset + $limit window (100000), as on the events indices;
-          // Elasticsearch's default of 10000 would turn a valid page request into an error.
-          max_result_window: 100_000,
-        },
-        mappings,
-      },
-      { ignore: [400] },
-    );
-  }
+  for (const [index, kind] of wanted) await ensureSmallIndex(es, index, kind, replicas);
 }
 
 export interface NewOperation {

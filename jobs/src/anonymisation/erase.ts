@@ -8,7 +8,10 @@ import { withWriteBlock } from './write-block.js';
  * values) stay in their Lucene segment until a merge rewrites it. So: refresh and flush (a Lucene
  * commit, the translog trimmed), make sure a single deleted document is enough to merge a segment
  * (`expunge_deletes_allowed: 0`, which the events template already sets), force-merge with
- * `only_expunge_deletes`, then check every shard copy reports no deleted document.
+ * `only_expunge_deletes`, then check every shard copy, primaries and replicas (index stats at
+ * `level=shards` list each started copy), reports no deleted document. A force merge runs on
+ * every copy; a copy that cannot be reached (its node left, still recovering) defers the erasure
+ * to the next run, since its files cannot be proven clean.
  *
  * A merge cannot drop a deleted version that shard history retention still holds: every shard
  * copy keeps the operations above its retention leases' `retaining_seq_no`, and Elasticsearch
@@ -102,6 +105,27 @@ async function waitForHistoryRelease(es: Client, index: string, waitMs: number):
     await sleep(LEASE_POLL_MS);
 }
 
+/**
+ * Unassigned copies that were never allocated hold nothing on any disk. One that was (its node
+ * left, it failed) still has its files where it was, and one still initializing is being copied:
+ * neither can be merged or checked now, so the erasure waits for the next run.
+ */
+const NEVER_ALLOCATED = new Set(['INDEX_CREATED', 'REPLICA_ADDED']);
+
+async function requireEveryCopyReachable(es: Client, index: string): Promise<void> {
+  const copies = await es.cat.shards({
+    index,
+    format: 'json',
+    h: ['shard', 'prirep', 'state', 'unassigned.reason'],
+  });
+  const unreachable = copies.filter(
+    (copy) =>
+      copy.state === 'INITIALIZING' ||
+      (copy.state === 'UNASSIGNED' && !NEVER_ALLOCATED.has(String(copy['unassigned.reason']))),
+  );
+  if (unreachable.length > 0) throw new ErasureDeferredError(index);
+}
+
 async function requireSingleDeleteMerges(es: Client, index: string): Promise<void> {
   const settings = await es.indices.getSettings({
     index,
@@ -152,6 +176,7 @@ export async function expungeDeletes(
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
   deadline = Infinity,
 ): Promise<void> {
+  await requireEveryCopyReachable(es, index);
   await requireSingleDeleteMerges(es, index);
   let delay = options.initialDelayMs;
   let deleted = 0;
@@ -201,6 +226,7 @@ export async function eraseLiveIndex(
   proof: LiveErasureProof,
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
 ): Promise<void> {
+  await requireEveryCopyReachable(es, index);
   await requireSingleDeleteMerges(es, index);
   let outcome: ValueProof = 'undecidable';
   for (let round = 1; round <= options.proofRounds; round += 1) {

@@ -132,8 +132,8 @@ void describe('dashboard panel aggregations on real Elasticsearch', () => {
   before(async () => {
     const prefix = context.prefix('dashboards');
     names = indexNames(prefix);
-    await installEventsTemplate(context.client, names, prefix);
-    await ensureOperationIndices(context.client, names);
+    await installEventsTemplate(context.client, names, prefix, 0);
+    await ensureOperationIndices(context.client, names, 0);
     await indexEvents(context.client, names, DASHBOARD_FIXTURES);
     for (const record of AUDIT) await writeAudit(context.client, names, record);
   });

@@ -32,8 +32,8 @@ describe('automatic anonymisation of events older than N days', () => {
   const recentBefore = new Map<string, Record<string, unknown>>();
 
   before(async () => {
-    await installEventsTemplate(es, names, prefix);
-    await ensureOperationIndices(es, names);
+    await installEventsTemplate(es, names, prefix, 0);
+    await ensureOperationIndices(es, names, 0);
     const docs = [...OLD, ...RECENT].map(([day, timestamp], i): [string, string, TraceEvent] => [
       day,
       `event-${i}`,

@@ -20,7 +20,7 @@ describe('anonymisation and operations API', () => {
   };
 
   before(async () => {
-    await ensureOperationIndices(ctx.client, names);
+    await ensureOperationIndices(ctx.client, names, 0);
     app = await testApp(stubStore(), queryApiConfig(), createOperationStore(ctx.client, names));
   });
   after(async () => {

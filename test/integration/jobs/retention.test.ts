@@ -29,8 +29,8 @@ const LAYOUT: Record<string, string[]> = {
 };
 
 async function seed(es: Client, names: IndexNames, prefix: string): Promise<void> {
-  await installEventsTemplate(es, names, prefix);
-  await ensureOperationIndices(es, names);
+  await installEventsTemplate(es, names, prefix, 0);
+  await ensureOperationIndices(es, names, 0);
   const operations = Object.entries(LAYOUT).flatMap(([day, stamps]) =>
     stamps.flatMap((stamp, i) => [
       { index: { _index: `${names.eventsPrefix}${day}`, _id: `${day}-${i}` } },
