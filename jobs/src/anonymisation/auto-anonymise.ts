@@ -11,7 +11,8 @@ import {
   type LiveErasureProof,
 } from './erase.js';
 import { liftStaleWriteBlocks } from './write-block.js';
-import { newRunIds, rewriteIndex, type AnonymisationDeps } from './run-operation.js';
+import type { AnonymisationDeps } from './anonymisation-deps.js';
+import { newRunIds, rewriteIndex } from './rewrite.js';
 
 /**
  * The optional policy "anonymise every event older than N days": the same rewrite, erasure and
