@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import { ensureDenyListIndex } from '../../core/src/anonymisation/deny-list-store.js';
+import { type Operation } from '../../core/src/anonymisation/operations.js';
 import {
   ensureOperationIndices,
   queueAnonymisation,
-  type Operation,
-} from '../../core/src/anonymisation/operations.js';
+} from '../../core/src/anonymisation/operation-log.js';
 import type { SelectorType } from '../../core/src/anonymisation/selector.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { createLogger } from '../../core/src/observability/logger.js';

@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import { ensureDenyListIndex } from '../../core/src/anonymisation/deny-list-store.js';
-import { ensureOperationIndices } from '../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../core/src/anonymisation/operation-log.js';
 import { ensureDeadLetterIndex } from '../../core/src/es/dead-letter-index.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import type { Logger } from '../../core/src/observability/logger.js';

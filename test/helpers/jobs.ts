@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { ensureDenyListIndex } from '../../core/src/anonymisation/deny-list-store.js';
-import { ensureOperationIndices } from '../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../core/src/anonymisation/operation-log.js';
 import { ensureDeadLetterIndex } from '../../core/src/es/dead-letter-index.js';
 import type { IndexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import {
   createOperationStore,
   ensureOperationIndices,
-} from '../../core/src/anonymisation/operations.js';
+} from '../../core/src/anonymisation/operation-log.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';

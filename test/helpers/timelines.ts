@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import {
   createOperationStore,
   ensureOperationIndices,
-} from '../../core/src/anonymisation/operations.js';
+} from '../../core/src/anonymisation/operation-log.js';
 import { indexNames, type IndexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { createLogger } from '../../core/src/observability/logger.js';

@@ -4,11 +4,11 @@ import {
   writeDenyListEntry,
 } from '../../../core/src/anonymisation/deny-list-store.js';
 import {
-  OperationSchema,
   type Operation,
   type OperationResult,
   type Verification,
 } from '../../../core/src/anonymisation/operations.js';
+import { operationLog } from '../../../core/src/anonymisation/operation-log.js';
 import { SELECTOR_FIELDS } from '../../../core/src/anonymisation/selector.js';
 import { dayOfEventsIndex, type IndexNames } from '../../../core/src/es/index-names.js';
 import { writeAudit } from '../audit.js';
@@ -61,36 +61,6 @@ export async function indicesInRange(
 }
 
 /**
- * Saves the operation's state. Polling reads it with a realtime get, so progress saves need no
- * refresh; state changes wait for one, so the listing shows them as soon as the call returns.
- */
-async function saveOperation(
-  es: Client,
-  names: IndexNames,
-  operation: Operation,
-  visibility: 'listed' | 'polled' = 'listed',
-): Promise<void> {
-  await es.index({
-    index: names.operations,
-    id: operation.operationId,
-    document: OperationSchema.parse(operation),
-    refresh: visibility === 'listed' ? 'wait_for' : false,
-  });
-}
-
-async function readSelectorValue(
-  es: Client,
-  names: IndexNames,
-  operationId: string,
-): Promise<string | undefined> {
-  const found = await es.get<{ value: string }>(
-    { index: names.anonymisationRequests, id: operationId },
-    { ignore: [404] },
-  );
-  return found.found ? found._source?.value : undefined;
-}
-
-/**
  * Runs (or resumes) one operation to completion. Every step is idempotent, so a run that crashed
  * at any point is simply run again: the deny-list entry is rewritten under the same id, the
  * passes find only what is still unanonymised, erasure and verification start from scratch.
@@ -101,6 +71,7 @@ export async function runOperation(
   now: Date,
 ): Promise<Operation> {
   const { es, names, logger } = deps;
+  const operations = operationLog(es, names);
   const log = logger.child({ operationId: queued.operationId });
   let operation: Operation = {
     ...queued,
@@ -112,7 +83,7 @@ export async function runOperation(
   const result: OperationResult = queued.result
     ? { ...queued.result, errors: [] }
     : { eventsMatched: 0, eventsAnonymised: 0, eventsDeleted: 0, indicesTouched: [], errors: [] };
-  const value = await readSelectorValue(es, names, operation.operationId);
+  const value = await operations.selectorValue(operation.operationId);
   if (value === undefined) {
     // The value is forgotten only once the verification is saved: a crash in between leaves an
     // operation that only missed its final status.
@@ -127,7 +98,7 @@ export async function runOperation(
       result,
     );
   }
-  await saveOperation(es, names, operation);
+  await operations.save(operation);
   log.info(
     { attempt: operation.attempts, selectorType: operation.selector.type },
     'anonymisation started',
@@ -164,7 +135,7 @@ export async function runOperation(
         total: result.eventsMatched,
       },
     };
-    await saveOperation(es, names, operation);
+    await operations.save(operation);
     const touched = new Set(result.indicesTouched);
     const run = newRunIds();
     let lastProgressSave = Date.now();
@@ -189,7 +160,7 @@ export async function runOperation(
         };
         if (Date.now() - lastProgressSave >= PROGRESS_SAVE_EVERY_MS) {
           lastProgressSave = Date.now();
-          await saveOperation(es, names, operation, 'polled');
+          await operations.save(operation, 'polled');
         }
       },
     });
@@ -291,13 +262,10 @@ export async function runOperation(
     }
     // The clear value stayed on disk until now, so that a deferred or interrupted erasure
     // resumes with it; from here on it only lives in memory.
-    await saveOperation(es, names, { ...operation, result });
-    await es.delete(
-      { index: names.anonymisationRequests, id: operation.operationId, refresh: true },
-      { ignore: [404] },
-    );
+    await operations.save({ ...operation, result });
+    await operations.forgetValue(operation.operationId);
     // Only the query API writes here, and only new documents: no block needed.
-    await expungeDeletes(es, names.anonymisationRequests, erase);
+    await expungeDeletes(es, operations.valuesIndex, erase);
     operation = { ...operation, status: result.verification.passed ? 'done' : 'failed' };
   } catch (error) {
     // Another instance holds the lease now and may be running this operation: leave it alone.
@@ -309,7 +277,7 @@ export async function runOperation(
       // Not a failure: the erasure waits for the next run, the value still on disk, and the
       // operations queued behind this one go on.
       log.warn({ code: failure.code }, 'anonymisation erasure deferred to the next run');
-      await saveOperation(es, names, operation);
+      await operations.save(operation);
       return operation;
     }
     log.error(
@@ -318,7 +286,7 @@ export async function runOperation(
     );
     if (failure.retryable) {
       // The operation stays running and the run stops: the next one resumes it.
-      await saveOperation(es, names, operation);
+      await operations.save(operation);
       throw error;
     }
     return finish(deps, { ...operation, status: 'failed' }, result);
@@ -342,9 +310,10 @@ async function finish(
   result: OperationResult,
 ): Promise<Operation> {
   const { es, names } = deps;
+  const operations = operationLog(es, names);
   const at = new Date().toISOString();
   const operation: Operation = { ...ended, finishedAt: at, updatedAt: at, result };
-  await saveOperation(es, names, operation);
+  await operations.save(operation);
   await writeAudit(es, names, {
     kind: 'anonymisation',
     at,
@@ -375,20 +344,6 @@ async function finish(
   return operation;
 }
 
-/** Operations still to run (pending) or to resume (running: a previous run crashed), oldest first. */
-export async function queuedOperations(es: Client, names: IndexNames): Promise<Operation[]> {
-  const found = await es.search<Operation>(
-    {
-      index: names.operations,
-      size: 100,
-      query: { terms: { status: ['pending', 'running'] } },
-      sort: [{ createdAt: 'asc' }],
-    },
-    { ignore: [404] },
-  );
-  return (found.hits?.hits ?? []).map((hit) => OperationSchema.parse(hit._source));
-}
-
 /**
  * Deletes clear values whose operation has ended or never existed (left behind by a crash
  * between the end of an operation and the deletion), then expunges them from disk.
@@ -398,28 +353,10 @@ export async function purgeOrphanRequests(
   names: IndexNames,
   erase: EraseOptions,
 ): Promise<number> {
-  const requests = await es.search(
-    { index: names.anonymisationRequests, size: 1000, _source: false },
-    { ignore: [404] },
-  );
-  const ids = (requests.hits?.hits ?? []).map((hit) => hit._id as string);
-  if (ids.length === 0) return 0;
-  const ops = await es.mget<Operation>({ index: names.operations, ids });
-  const orphans = ops.docs
-    .filter(
-      (doc) =>
-        !('found' in doc) ||
-        !doc.found ||
-        !['pending', 'running'].includes(doc._source?.status ?? ''),
-    )
-    .map((doc) => doc._id);
-  if (orphans.length === 0) return 0;
-  await es.bulk({
-    refresh: true,
-    operations: orphans.map((id) => ({ delete: { _index: names.anonymisationRequests, _id: id } })),
-  });
-  await expungeDeletes(es, names.anonymisationRequests, erase);
-  return orphans.length;
+  const operations = operationLog(es, names);
+  const forgotten = await operations.forgetOrphanValues();
+  if (forgotten > 0) await expungeDeletes(es, operations.valuesIndex, erase);
+  return forgotten;
 }
 
 /** One scheduled run: every queued operation, in order. The caller holds the lease. */
@@ -429,7 +366,7 @@ export async function runQueuedOperations(
 ): Promise<Operation[]> {
   const finished: Operation[] = [];
   await liftStaleWriteBlocks(deps.es, deps.names.locks);
-  for (const operation of await queuedOperations(deps.es, deps.names)) {
+  for (const operation of await operationLog(deps.es, deps.names).queued()) {
     deps.signal?.throwIfAborted();
     finished.push(await runOperation(deps, operation, now));
   }

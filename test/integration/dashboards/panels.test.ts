@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ensureOperationIndices } from '../../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../../core/src/anonymisation/operation-log.js';
 import { indexNames, type IndexNames } from '../../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import { writeAudit, type AuditRecord } from '../../../jobs/src/audit.js';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
-import { ensureOperationIndices } from '../../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../../core/src/anonymisation/operation-log.js';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import { runAutoAnonymisation } from '../../../jobs/src/anonymisation/auto-anonymise.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { DenyListRefresher } from '../../../core/src/anonymisation/deny-list-store.js';
-import { queueAnonymisation } from '../../../core/src/anonymisation/operations.js';
+import { queueAnonymisation } from '../../../core/src/anonymisation/operation-log.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@elastic/elasticsearch';
-import { queueAnonymisation } from '../../../core/src/anonymisation/operations.js';
+import { queueAnonymisation } from '../../../core/src/anonymisation/operation-log.js';
 import { createElasticsearchClient } from '../../../core/src/es/client.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';

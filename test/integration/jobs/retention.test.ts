@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@elastic/elasticsearch';
-import { ensureOperationIndices } from '../../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../../core/src/anonymisation/operation-log.js';
 import { indexNames, type IndexNames } from '../../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
