@@ -10,9 +10,10 @@ import {
 } from '../../../core/src/anonymisation/operations.js';
 import { operationLog } from '../../../core/src/anonymisation/operation-log.js';
 import { SELECTOR_FIELDS } from '../../../core/src/anonymisation/selector.js';
-import { dayOfEventsIndex, type IndexNames } from '../../../core/src/es/index-names.js';
+import type { IndexNames } from '../../../core/src/es/index-names.js';
 import { writeAudit } from '../audit.js';
 import { eraseDeadLetters } from '../dead-letters/erase-dead-letters.js';
+import { listEventIndices } from '../es/event-indices.js';
 import { classifyFailure, type ClassifiedFailure } from '../errors.js';
 import type { AnonymisationDeps } from './anonymisation-deps.js';
 import {
@@ -36,28 +37,19 @@ export type { AnonymisationDeps } from './anonymisation-deps.js';
 const DAY_MS = 86_400_000;
 /** Progress is saved at most this often (a page can take well under a refresh interval). */
 const PROGRESS_SAVE_EVERY_MS = 2_000;
+
 /** Existing open event indices whose UTC day overlaps the operation's time range. */
 export async function indicesInRange(
   es: Client,
   names: IndexNames,
   operation: Operation,
 ): Promise<string[]> {
-  const listed = await es.cat.indices({
-    index: names.eventsPattern,
-    expand_wildcards: 'all',
-    format: 'json',
-    h: ['index', 'status'],
-  });
   const from = operation.selector.from ? Date.parse(operation.selector.from) : -Infinity;
   const to = operation.selector.to ? Date.parse(operation.selector.to) : Infinity;
-  return listed
-    .filter((row) => row.status !== 'close')
-    .map((row) => String(row.index))
-    .filter((index) => {
-      const day = dayOfEventsIndex(index, names.eventsPrefix);
-      return day !== undefined && day.getTime() + DAY_MS > from && day.getTime() <= to;
-    })
-    .sort();
+  return (await listEventIndices(es, names))
+    .filter(({ closed, day }) => !closed && day !== undefined)
+    .filter(({ day }) => day!.getTime() + DAY_MS > from && day!.getTime() <= to)
+    .map(({ name }) => name);
 }
 
 /**

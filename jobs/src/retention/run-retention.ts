@@ -4,6 +4,7 @@ import type { IndexNames } from '../../../core/src/es/index-names.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import { expungeDeletes } from '../anonymisation/erase.js';
 import { writeAudit } from '../audit.js';
+import { listEventIndices } from '../es/event-indices.js';
 import { scanWithPit } from '../es/pit-scan.js';
 import type { JobMetrics } from '../metrics.js';
 import { planRetention, retentionCutoff, type EventIndexState } from './plan.js';
@@ -40,16 +41,10 @@ export async function describeEventIndices(
   es: Client,
   names: IndexNames,
 ): Promise<EventIndexState[]> {
-  const listed = await es.cat.indices({
-    index: names.eventsPattern,
-    expand_wildcards: 'all',
-    format: 'json',
-    h: ['index', 'status', 'docs.count'],
-  });
-  const rows = listed.map((row) => ({
-    name: String(row.index),
-    closed: row.status === 'close',
-    docs: Number(row['docs.count'] ?? 0),
+  const rows = (await listEventIndices(es, names)).map(({ name, closed, docs }) => ({
+    name,
+    closed,
+    docs,
   }));
   const open = rows.filter((row) => !row.closed).map((row) => row.name);
   const spans = new Map<string, { oldest?: Date; newest?: Date }>();
