@@ -179,16 +179,39 @@ export async function expungeDeletes(
   await requireEveryCopyReachable(es, index);
   await requireSingleDeleteMerges(es, index);
   let delay = options.initialDelayMs;
-  let deleted = 0;
-  for (let attempt = 1; attempt <= options.attempts; attempt += 1) {
+  for (let attempt = 1; ; attempt += 1) {
     await commitAndMerge(es, index, options, deadline);
-    deleted = await deletedDocsOnDisk(es, index);
-    if (deleted === 0) return;
-    if (Date.now() >= deadline) throw new ErasureDeferredError(index);
+    const deleted = await deletedDocsOnDisk(es, index);
+    const step = nextExpungeStep({
+      deleted,
+      attempt,
+      attempts: options.attempts,
+      now: Date.now(),
+      deadline,
+    });
+    if (step === 'done') return;
+    if (step === 'defer') throw new ErasureDeferredError(index);
+    if (step === 'incomplete') throw new ErasureIncompleteError(index, deleted);
     await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
     delay = Math.min(delay * 2, 5_000);
   }
-  throw new ErasureIncompleteError(index, deleted);
+}
+
+/**
+ * Pure: what a whole-index erasure does after a merge round. Done once no shard copy holds a
+ * deleted document; deferred to the next run when its time (a write block's) is up; incomplete,
+ * a failure, after the last attempt; otherwise another round.
+ */
+export function nextExpungeStep(state: {
+  readonly deleted: number;
+  readonly attempt: number;
+  readonly attempts: number;
+  readonly now: number;
+  readonly deadline: number;
+}): 'done' | 'retry' | 'defer' | 'incomplete' {
+  if (state.deleted === 0) return 'done';
+  if (state.now >= state.deadline) return 'defer';
+  return state.attempt >= state.attempts ? 'incomplete' : 'retry';
 }
 
 /**
@@ -198,6 +221,35 @@ export async function expungeDeletes(
  * the term dictionaries list it whatever this operation's old versions became.
  */
 export type ValueProof = 'gone' | 'in_segments' | 'undecidable';
+
+/**
+ * Pure: what a per-value check found, as a proof: gone when no live document holds the value and
+ * no term dictionary of any copy lists it; undecidable while live documents hold it (another
+ * tenant's, or late ones not rewritten yet), whatever the dictionaries say; else in segments.
+ */
+export function valueProof(found: {
+  readonly liveHolders: number;
+  readonly fieldsListing: readonly string[];
+}): ValueProof {
+  if (found.liveHolders > 0) return 'undecidable';
+  return found.fieldsListing.length === 0 ? 'gone' : 'in_segments';
+}
+
+/**
+ * Pure: what a live index's erasure does after round `round` of `rounds` found `outcome`: done
+ * when gone; another round, after rewriting what arrived meanwhile, while rounds remain; then
+ * deferred to the next run when the value is only in segments no merge rewrote yet (a write block
+ * would not hasten that merge), or the write-blocked whole-index proof when it cannot tell.
+ */
+export function nextErasureStep(
+  outcome: ValueProof,
+  round: number,
+  rounds: number,
+): 'done' | 'catch_up' | 'defer' | 'block' {
+  if (outcome === 'gone') return 'done';
+  if (round < rounds) return 'catch_up';
+  return outcome === 'in_segments' ? 'defer' : 'block';
+}
 
 /** How an erasure of a live index proves its operation's old versions gone. */
 export interface LiveErasureProof {
@@ -228,14 +280,14 @@ export async function eraseLiveIndex(
 ): Promise<void> {
   await requireEveryCopyReachable(es, index);
   await requireSingleDeleteMerges(es, index);
-  let outcome: ValueProof = 'undecidable';
-  for (let round = 1; round <= options.proofRounds; round += 1) {
+  for (let round = 1; ; round += 1) {
     await commitAndMerge(es, index, options);
-    outcome = await proof.check();
-    if (outcome === 'gone') return;
-    if (round < options.proofRounds) await proof.catchUp();
+    const step = nextErasureStep(await proof.check(), round, options.proofRounds);
+    if (step === 'done') return;
+    if (step === 'defer') throw new ErasureDeferredError(index);
+    if (step === 'block') break;
+    await proof.catchUp();
   }
-  if (outcome === 'in_segments') throw new ErasureDeferredError(index);
   await sleep(await untilShortlyBeforeLeaseRenewal(es, index));
   await withWriteBlock(es, locksIndex, index, () =>
     expungeDeletes(es, index, options, Date.now() + options.blockMaxMs),

@@ -22,6 +22,7 @@ import {
   ErasureDeferredError,
   ErasureIncompleteError,
   expungeDeletes,
+  valueProof,
   type EraseOptions,
 } from './erase.js';
 import { matchQuery, newRunIds, rewriteIndex, type RewriteTarget } from './rewrite.js';
@@ -183,13 +184,14 @@ export async function runOperation(
                 SELECTOR_FIELDS[operation.selector.type],
                 value,
               );
-              if (found.liveHolders === 0 && found.fieldsListing.length === 0) return 'gone';
+              const proof = valueProof(found);
               // Each round that does not pass costs a merge and, past the last, a run.
-              log.info(
-                { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },
-                'selector value still in the index after the merge',
-              );
-              return found.liveHolders > 0 ? 'undecidable' : 'in_segments';
+              if (proof !== 'gone')
+                log.info(
+                  { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },
+                  'selector value still in the index after the merge',
+                );
+              return proof;
             },
             catchUp: async () => {
               await rewriteIndex(deps, targetOf(index));
