@@ -57,6 +57,11 @@ export const DeadLetterRecordSchema = z.object({
     truncated: z.boolean(),
   }),
   failed_at: z.iso.datetime({ offset: true }),
+  /**
+   * The anonymisation that scrubbed it: the job's rewrite of a stored dead letter, or ingest
+   * itself when an active deny-list entry's value was in a new one.
+   */
+  anonymisation_id: z.string().optional(),
 });
 export type DeadLetterRecord = z.infer<typeof DeadLetterRecordSchema>;
 
@@ -65,9 +70,7 @@ export type DeadLetterRecord = z.infer<typeof DeadLetterRecordSchema>;
  * anonymisation that found its selector's value in it rewrites it in place: payload and issues
  * scrubbed, stamped with the operation's id.
  */
-export const StoredDeadLetterSchema = DeadLetterRecordSchema.extend({
-  anonymisation_id: z.string().optional(),
-});
+export const StoredDeadLetterSchema = DeadLetterRecordSchema;
 export type StoredDeadLetter = z.infer<typeof StoredDeadLetterSchema>;
 
 /** The record's source position: the same for a replay of the same source record. */

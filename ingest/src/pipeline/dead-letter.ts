@@ -1,3 +1,5 @@
+import type { DenyList } from '../../../core/src/anonymisation/deny-list.js';
+import { scrubDeadLetter } from '../../../core/src/anonymisation/scrub-dead-letter.js';
 import type {
   DeadLetterIssue,
   DeadLetterReason,
@@ -54,4 +56,40 @@ export function buildDeadLetter(
     payload: { ...payload, bytes: value.length, truncated },
     failed_at: new Date(failedAtMs).toISOString(),
   };
+}
+
+/** Separators of the words a selector value may be among: whitespace and JSON/URL punctuation. */
+const WORD_SEPARATORS = /[\s"'`,;{}[\]()<>=&?#|\\/]+/;
+
+/** The words of a text: `key:value` also yields its parts, since IPv6 values hold colons. */
+export function wordsOf(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const word of text.split(WORD_SEPARATORS)) {
+    if (word === '') continue;
+    words.add(word);
+    if (word.includes(':')) for (const part of word.split(':')) if (part !== '') words.add(part);
+  }
+  return words;
+}
+
+/**
+ * A dead letter ingest is about to store, scrubbed of the values of active deny-list entries (an
+ * anonymisation already ran for them) found among the words of its text payload and issues, as
+ * the job would have scrubbed it; unchanged when none is found. A value glued inside a longer word
+ * or in a binary payload is not found here: such a dead letter waits for retention.
+ */
+export function withDenyList(letter: DeadLetterRecord, denyList: DenyList): DeadLetterRecord {
+  const text =
+    letter.payload.encoding === 'utf8'
+      ? `${letter.payload.data}\n${letter.issues.map((i) => i.message).join('\n')}`
+      : letter.issues.map((i) => i.message).join('\n');
+  const matches = denyList.matchTokens(wordsOf(text), letter.tenant);
+  if (matches.length === 0) return letter;
+  return (
+    scrubDeadLetter(
+      letter,
+      matches.map((m) => m.value),
+      matches[0]!.operationId,
+    ) ?? letter
+  );
 }

@@ -7,7 +7,7 @@ import {
 import { deletedDocsOnDisk, expungeDeletes, type EraseOptions } from '../anonymisation/erase.js';
 import { JobError } from '../errors.js';
 import { scanWithPit } from '../es/pit-scan.js';
-import { holdsValue, scrubDeadLetter } from './scrub-dead-letter.js';
+import { holdsValue, scrubDeadLetter } from '../../../core/src/anonymisation/scrub-dead-letter.js';
 
 export interface DeadLetterErasureDeps {
   readonly es: Client;

@@ -223,4 +223,18 @@ describe('anonymisation reaches the dead letters (index and topic)', () => {
     assert.equal(read.length, 1);
     assert.ok(!read.some((record) => record.includes(SESSION)));
   });
+
+  test('a dead letter of the session made after the operation is scrubbed at ingest', async () => {
+    await stack.produce(stack.topics.gateway, [
+      `{"application_id":"${SESSION}","tenant_id":"${TENANT}","late":true,`,
+    ]);
+    await stack.waitUntilCaughtUp();
+    const late = await waitFor('the late dead letter', async () => {
+      const found = (await deadLetters()).filter((l) => l.payload.data.includes('"late"'));
+      return found.length === 1 ? found[0] : undefined;
+    });
+    assert.ok(!JSON.stringify(late).includes(SESSION), 'the session is not in it');
+    assert.ok(late.anonymisation_id, 'stamped with the operation');
+    assert.equal(late.tenant, TENANT);
+  });
 });

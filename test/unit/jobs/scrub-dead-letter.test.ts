@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { StoredDeadLetter } from '../../../core/src/schemas/dead-letter.js';
 import { StoredDeadLetterSchema } from '../../../core/src/schemas/dead-letter.js';
-import { holdsValue, scrubDeadLetter } from '../../../jobs/src/dead-letters/scrub-dead-letter.js';
+import { holdsValue, scrubDeadLetter } from '../../../core/src/anonymisation/scrub-dead-letter.js';
 
 const SESSION = 'sess-7f3a';
 

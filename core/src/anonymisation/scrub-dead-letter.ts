@@ -1,5 +1,5 @@
-import { escapeRegExp, scrubText } from '../../../core/src/anonymisation/scrub.js';
-import type { StoredDeadLetter } from '../../../core/src/schemas/dead-letter.js';
+import type { StoredDeadLetter } from '../schemas/dead-letter.js';
+import { escapeRegExp, scrubText } from './scrub.js';
 
 /**
  * Whether a dead letter holds `value`, bounded by non-alphanumerics and in any case (as the
@@ -12,31 +12,30 @@ export function holdsValue(letter: StoredDeadLetter, value: string): boolean {
 }
 
 /**
- * The dead letter an anonymisation leaves in place of `letter`, or undefined when `letter` does
- * not hold `value`. The payload is scrubbed as free text is in events (the value, and every
+ * The dead letter an anonymisation leaves in place of `letter`, or undefined when `letter` holds
+ * none of the values (several when ingest found active deny-list entries in a new dead letter). The payload is scrubbed as free text is in events (the value, and every
  * e-mail, IP, token, UUID or long id the scrubber knows), issues likewise; a base64 payload, or
  * one the scrubber cannot rid of the value, is dropped whole. The source position, reason and
  * size stay, so support still sees that a record failed and why. Nothing maps back: no hash, no
  * stand-in kept.
  */
-export function scrubDeadLetter(
-  letter: StoredDeadLetter,
-  value: string,
+export function scrubDeadLetter<T extends StoredDeadLetter>(
+  letter: T,
+  value: string | readonly string[],
   operationId: string,
-): StoredDeadLetter | undefined {
-  if (!holdsValue(letter, value)) return undefined;
-  const needle = valueNeedle(value);
-  let data = letter.payload.encoding === 'utf8' ? scrubText(letter.payload.data, [value]) : '';
-  if (needle.test(data)) data = '';
+): T | undefined {
+  const values = typeof value === 'string' ? [value] : [...value];
+  if (!values.some((one) => holdsValue(letter, one))) return undefined;
+  const needles = values.map(valueNeedle);
+  const holds = (text: string) => needles.some((needle) => needle.test(text));
+  let data = letter.payload.encoding === 'utf8' ? scrubText(letter.payload.data, values) : '';
+  if (holds(data)) data = '';
   return {
     ...letter,
     issues: letter.issues.map((issue) => {
-      const path = scrubText(issue.path, [value]);
-      const message = scrubText(issue.message, [value]);
-      return {
-        path: needle.test(path) ? '' : path,
-        message: needle.test(message) ? '' : message,
-      };
+      const path = scrubText(issue.path, values);
+      const message = scrubText(issue.message, values);
+      return { path: holds(path) ? '' : path, message: holds(message) ? '' : message };
     }),
     payload: { ...letter.payload, data },
     anonymisation_id: operationId,
