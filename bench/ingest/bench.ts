@@ -93,7 +93,7 @@ export async function runIngestBench(
     await producer.connect();
     try {
       await ensureTopics(kafka, topics, { partitions: 6, replicationFactor: 1, retentionDays: 1 });
-      await installEventsTemplate(es, indexNames(prefix), prefix);
+      await installEventsTemplate(es, indexNames(prefix), prefix, 0);
       await produceBacklog(producer, topics, backlog.records);
       const measured = await measureContender(name, { kafka, es, prefix }, expected, options, {
         producer,

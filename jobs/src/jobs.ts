@@ -1,7 +1,8 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import { ensureDenyListIndex } from '../../core/src/anonymisation/deny-list-store.js';
-import { ensureOperationIndices } from '../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../core/src/anonymisation/operation-log.js';
+import { ensureDeadLetterIndex } from '../../core/src/es/dead-letter-index.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import type { Logger } from '../../core/src/observability/logger.js';
 import { topicNames } from '../../core/src/kafka/topics.js';
@@ -50,6 +51,7 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
     {
       topics: [topics.gateway, topics.services],
       groups: [config.INGEST_GROUP_ID, ...config.KAFKA_RETAINING_GROUPS],
+      indexedTopics: [topics.deadLetter],
     },
   );
 
@@ -148,8 +150,9 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
   return {
     names,
     async prepare(): Promise<void> {
-      await ensureOperationIndices(es, names);
-      await ensureDenyListIndex(es, names);
+      await ensureOperationIndices(es, names, config.ES_NUMBER_OF_REPLICAS);
+      await ensureDenyListIndex(es, names, config.ES_NUMBER_OF_REPLICAS);
+      await ensureDeadLetterIndex(es, names, config.ES_NUMBER_OF_REPLICAS);
     },
     checkTopics,
     /** Undefined when KAFKA_TRUNCATE_ENABLED=false. */

@@ -21,6 +21,7 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.js';
 import { anonymisationRoutes } from './routes/anonymisations/routes.js';
+import { deadLetterRoutes } from './routes/dead-letters/routes.js';
 import { eventRoutes } from './routes/events/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { operationRoutes } from './routes/operations/routes.js';
@@ -43,6 +44,7 @@ const ROUTES: readonly FastifyPluginCallback[] = [
   sessionRoutes,
   eventRoutes,
   uiRoutes,
+  deadLetterRoutes,
 ];
 
 /** A route's usual duration moves slowly: one aggregation per route and tenant a minute. */

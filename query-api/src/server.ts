@@ -1,4 +1,4 @@
-import { createOperationStore } from '../../core/src/anonymisation/operations.js';
+import { createOperationStore } from '../../core/src/anonymisation/operation-log.js';
 import { parseEnvOrExit } from '../../core/src/config/parse-env.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
 import { indexNames } from '../../core/src/es/index-names.js';

@@ -32,6 +32,7 @@ export function stubStore(overrides: Partial<EventStore> = {}): EventStore {
     sessionExists: unexpected('sessionExists'),
     searchEvents: unexpected('searchEvents'),
     searchEventsAfter: unexpected('searchEventsAfter'),
+    searchDeadLetters: unexpected('searchDeadLetters'),
     openPointInTime: unexpected('openPointInTime'),
     closePointInTime: () => Promise.resolve(),
     ping: () => Promise.resolve(true),

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import {
   createOperationStore,
   ensureOperationIndices,
-} from '../../core/src/anonymisation/operations.js';
+} from '../../core/src/anonymisation/operation-log.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
@@ -99,7 +99,7 @@ export async function startFixtureApi(overrides: Record<string, string> = {}): P
     API_KEYS: OWN_API_KEY_ENTRY,
     ...overrides,
   });
-  await installEventsTemplate(es.client, names, prefix);
+  await installEventsTemplate(es.client, names, prefix, 0);
   const events = securityFixtures();
   const result = await es.client.bulk({
     refresh: 'wait_for',
@@ -112,7 +112,7 @@ export async function startFixtureApi(overrides: Record<string, string> = {}): P
   });
   assert.equal(result.errors, false);
   await es.waitForCount(names.eventsPattern, events.length);
-  await ensureOperationIndices(es.client, names);
+  await ensureOperationIndices(es.client, names, 0);
   const operations = createOperationStore(es.client, names);
   const queue = async (tenant: string) =>
     (

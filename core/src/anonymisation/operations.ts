@@ -1,9 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
-import type { IndexNames } from '../es/index-names.js';
 import { smallIndexMappings } from '../es/small-indices.js';
-import { ArianeError } from '../errors.js';
 import { looksPersonal } from './scrub.js';
 import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
 
@@ -12,7 +8,8 @@ import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
  * (which runs them). The operation document never holds the selector's value: only its type and
  * time range. The value lives in `<prefix>-anonymisation-requests`, one document per operation,
  * until the operation ends; the job then deletes it and expunges that index's segments
- * (docs/adr/002-anonymisation-and-retention.md).
+ * (docs/adr/002-anonymisation-and-retention.md). This module holds the schemas and contracts;
+ * `operation-log.ts` is the one module that reads and writes those two indices.
  */
 
 export const REASON_MAX_LENGTH = 200;
@@ -70,6 +67,25 @@ export const KafkaPartitionProofSchema = z.object({
 });
 export type KafkaPartitionProof = z.infer<typeof KafkaPartitionProofSchema>;
 
+/**
+ * The dead-letter index after the operation: every dead letter of the tenant, or of no known
+ * tenant, that held the selector value was rewritten with its payload scrubbed, and a merge left
+ * no deleted document (an old version) on any shard copy. Counts only, never a value.
+ */
+export const DeadLetterProofSchema = z.object({
+  index: z.string(),
+  /** Dead letters of the tenant or of no known tenant, read on the last check. */
+  scanned: z.number().int().nonnegative(),
+  rewritten: z.number().int().nonnegative(),
+  /** Of the scanned, how many still hold the value (0 to pass). */
+  remaining: z.number().int().nonnegative(),
+  /** Deleted documents left on the index's shard copies, primaries and replicas (0 to pass). */
+  deletedOnDisk: z.number().int().nonnegative(),
+  checks: z.number().int().nonnegative(),
+  passed: z.boolean(),
+});
+export type DeadLetterProof = z.infer<typeof DeadLetterProofSchema>;
+
 /** One result per copy Ariane holds. */
 export const CopyVerificationsSchema = z.object({
   elasticsearch: z.object({
@@ -77,8 +93,13 @@ export const CopyVerificationsSchema = z.object({
     checks: z.number().int().nonnegative(),
     passed: z.boolean(),
   }),
-  /** Absent when Kafka truncation is off (KAFKA_TRUNCATE_ENABLED=false). */
+  /**
+   * The input topics and the dead-letter topic, per partition. Absent when Kafka truncation is
+   * off (KAFKA_TRUNCATE_ENABLED=false).
+   */
   kafka: z.array(KafkaPartitionProofSchema).optional(),
+  /** Absent only on operations that ended before dead letters were indexed. */
+  deadLetters: DeadLetterProofSchema.optional(),
 });
 export type CopyVerifications = z.infer<typeof CopyVerificationsSchema>;
 
@@ -150,157 +171,15 @@ export type Operation = z.infer<typeof OperationSchema>;
 /** Exported for the Kibana Compliance dashboard's field check (dashboards/src/panels.ts). */
 export const AUDIT_MAPPINGS = smallIndexMappings('audit');
 
-/**
- * Creates the operations, requests, audit and locks indices if missing (idempotent; a concurrent
- * creator's "already exists" is ignored). One shard, no replica set explicitly: these are small.
- */
-export async function ensureOperationIndices(es: Client, names: IndexNames): Promise<void> {
-  const wanted: [string, object][] = [
-    [names.operations, smallIndexMappings('operations')],
-    [names.anonymisationRequests, smallIndexMappings('anonymisation-requests')],
-    [names.audit, AUDIT_MAPPINGS],
-    [names.locks, smallIndexMappings('locks')],
-  ];
-  for (const [index, mappings] of wanted) {
-    if (await es.indices.exists({ index })) continue;
-    await es.indices.create(
-      {
-        index,
-        settings: {
-          number_of_shards: 1,
-          number_of_replicas: 0,
-          'merge.policy.expunge_deletes_allowed': 0,
-          // The conventions' $offset + $limit window (100000), as on the events indices;
-          // Elasticsearch's default of 10000 would turn a valid page request into an error.
-          max_result_window: 100_000,
-        },
-        mappings,
-      },
-      { ignore: [400] },
-    );
-  }
-}
-
 export interface NewOperation {
   readonly tenant: string;
   readonly requestedBy: string;
   readonly request: AnonymisationRequest;
 }
 
-/**
- * Queues an operation: the pending operation document first, then the clear value in the
- * requests index. If the second write fails the operation is marked failed, so a clear value
- * never exists without an operation that will delete it.
- */
-export async function queueAnonymisation(
-  es: Client,
-  names: IndexNames,
-  input: NewOperation,
-  now: Date = new Date(),
-): Promise<Operation> {
-  const { selector, reason } = input.request;
-  const at = now.toISOString();
-  const operation: Operation = OperationSchema.parse({
-    operationId: randomUUID(),
-    kind: 'anonymisation',
-    tenant: input.tenant,
-    requestedBy: input.requestedBy,
-    reason,
-    selector: {
-      type: selector.type,
-      ...(selector.from !== undefined && { from: new Date(selector.from).toISOString() }),
-      ...(selector.to !== undefined && { to: new Date(selector.to).toISOString() }),
-    },
-    status: 'pending',
-    createdAt: at,
-    updatedAt: at,
-    attempts: 0,
-    progress: { done: 0, total: 0 },
-  });
-  await es.index({
-    index: names.operations,
-    id: operation.operationId,
-    op_type: 'create',
-    document: operation,
-    refresh: 'wait_for',
-  });
-  try {
-    await es.index({
-      index: names.anonymisationRequests,
-      id: operation.operationId,
-      op_type: 'create',
-      document: { value: selector.value },
-      refresh: 'wait_for',
-    });
-  } catch (error) {
-    await es.index({
-      index: names.operations,
-      id: operation.operationId,
-      document: {
-        ...operation,
-        status: 'failed',
-        updatedAt: new Date().toISOString(),
-        result: {
-          eventsMatched: 0,
-          eventsAnonymised: 0,
-          eventsDeleted: 0,
-          indicesTouched: [],
-          errors: [
-            { code: 'ARIANE_STORE_UNAVAILABLE', message: 'the request could not be stored' },
-          ],
-        },
-      },
-      refresh: 'wait_for',
-    });
-    throw error;
-  }
-  return operation;
-}
-
-/** The operation if it exists and belongs to `tenant`; another tenant's operation is invisible. */
-export async function findOperation(
-  es: Client,
-  names: IndexNames,
-  operationId: string,
-  tenant: string,
-): Promise<Operation | undefined> {
-  const found = await es.get<Operation>(
-    { index: names.operations, id: operationId },
-    { ignore: [404] },
-  );
-  if (!found.found || !found._source) return undefined;
-  const operation = OperationSchema.parse(found._source);
-  return operation.tenant === tenant ? operation : undefined;
-}
-
 export interface OperationPage {
   readonly total: number;
   readonly items: Operation[];
-}
-
-/** Newest first, for audit. */
-export async function listOperations(
-  es: Client,
-  names: IndexNames,
-  tenant: string,
-  page: { readonly limit: number; readonly offset: number },
-): Promise<OperationPage> {
-  const result = await es.search<Operation>(
-    {
-      index: names.operations,
-      from: page.offset,
-      size: page.limit,
-      track_total_hits: true,
-      query: { term: { tenant } },
-      sort: [{ createdAt: 'desc' }, { operationId: 'asc' }],
-    },
-    { ignore: [404] },
-  );
-  const total = result.hits?.total;
-  return {
-    total: typeof total === 'number' ? total : (total?.value ?? 0),
-    items: (result.hits?.hits ?? []).map((hit) => OperationSchema.parse(hit._source)),
-  };
 }
 
 /**
@@ -314,16 +193,4 @@ export interface OperationStore {
     tenant: string,
     page: { readonly limit: number; readonly offset: number },
   ): Promise<OperationPage>;
-}
-
-export function createOperationStore(es: Client, names: IndexNames): OperationStore {
-  const unavailable = (error: unknown): never => {
-    if (error instanceof ArianeError) throw error;
-    throw new ArianeError('ARIANE_STORE_UNAVAILABLE');
-  };
-  return {
-    queue: (input) => queueAnonymisation(es, names, input).catch(unavailable),
-    find: (operationId, tenant) => findOperation(es, names, operationId, tenant).catch(unavailable),
-    list: (tenant, page) => listOperations(es, names, tenant, page).catch(unavailable),
-  };
 }

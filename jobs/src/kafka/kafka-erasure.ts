@@ -20,7 +20,9 @@ export interface KafkaErasureResult {
  * have committed since, and proves that the log starts at or past that first commit. It then reads
  * what is still readable (the records not committed yet, a small tail) and counts those holding
  * the value: the deny list anonymises them when ingest reaches them, and the next truncation
- * removes them. Rejects when Kafka fails; the operation then resumes on the next run.
+ * removes them. The dead-letter topic is proven the same way against its end at the start: the
+ * dead-letter index held all of it, and the operation rewrote the index. Rejects when Kafka
+ * fails; the operation then resumes on the next run.
  */
 export interface KafkaErasure {
   committedNow(): Promise<OffsetsByPartition>;
@@ -39,9 +41,21 @@ export function kafkaErasure(
   log: LogAdmin,
   ingestGroup: string,
 ): KafkaErasure {
-  const { topics } = truncator.settings;
+  const { topics: inputTopics, indexedTopics = [] } = truncator.settings;
+  const topics = [...inputTopics, ...indexedTopics];
   return {
-    committedNow: () => log.committed(ingestGroup, topics),
+    async committedNow() {
+      const committed: Record<string, Record<number, bigint>> = {
+        ...(await log.committed(ingestGroup, inputTopics)),
+      };
+      // Every record on the dead-letter topic is in the dead-letter index already, which the
+      // operation rewrites: its end is what "ingested" means there.
+      for (const topic of indexedTopics)
+        committed[topic] = Object.fromEntries(
+          (await log.watermarks(topic)).map(({ partition, high }) => [partition, high]),
+        );
+      return committed;
+    },
     async eraseAndProve(value, committedAtStart, now) {
       const report = await truncator.run(now);
       const truncatedAt = new Date();

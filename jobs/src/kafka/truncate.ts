@@ -3,6 +3,7 @@ import type { JobMetrics } from '../metrics.js';
 import type { DiskSettings, LogAdmin } from './log-admin.js';
 import {
   commitRange,
+  indexedUpToEnd,
   planTruncation,
   type GroupCommits,
   type OffsetsByPartition,
@@ -22,6 +23,11 @@ export interface TruncationSettings {
   readonly topics: readonly string[];
   /** Ingest's group first, then every group declared in KAFKA_RETAINING_GROUPS. */
   readonly groups: readonly string[];
+  /**
+   * Topics whose records are in Elasticsearch before they are on the topic (`<prefix>.dead-letter`:
+   * ingest writes the dead-letter index first): truncated to their end, whatever any group read.
+   */
+  readonly indexedTopics?: readonly string[];
 }
 
 /** One partition after a run: where its log starts now and what the known groups committed. */
@@ -44,7 +50,8 @@ export interface TruncationReport {
 
 /**
  * The truncation job: DeleteRecords on every partition of the input topics up to what every
- * known group has committed (`planTruncation` decides). Runs on its schedule and at the end of
+ * known group has committed (`planTruncation` decides), and on the dead-letter topic up to its
+ * end (the dead-letter index holds every record on it). Runs on its schedule and at the end of
  * every anonymisation operation. Needs no lease: DeleteRecords only ever moves a log start offset
  * forward, so two instances running at once agree. Remembers the high watermarks it saw, which
  * is how a topic recreated between two runs is recognised.
@@ -59,17 +66,25 @@ export class KafkaTruncator {
 
   async run(now: Date): Promise<TruncationReport> {
     const { log, logger, metrics } = this.deps;
-    const { topics, groups: groupIds } = this.settings;
+    const { topics: inputTopics, groups: groupIds, indexedTopics = [] } = this.settings;
+    const topics = [...inputTopics, ...indexedTopics];
     const watermarks: TopicWatermarks[] = [];
     for (const topic of topics) watermarks.push({ topic, partitions: await log.watermarks(topic) });
+    const inputMarks = watermarks.filter(({ topic }) => inputTopics.includes(topic));
+    const indexedMarks = watermarks.filter(({ topic }) => indexedTopics.includes(topic));
     const groups: GroupCommits[] = [];
     for (const groupId of groupIds)
-      groups.push({ groupId, committed: await log.committed(groupId, topics) });
-    const plan = planTruncation({
-      topics: watermarks,
-      groups,
-      ...(this.previousHigh && { previousHigh: this.previousHigh }),
-    });
+      groups.push({ groupId, committed: await log.committed(groupId, inputTopics) });
+    const previous = this.previousHigh && { previousHigh: this.previousHigh };
+    const input = planTruncation({ topics: inputMarks, groups, ...previous });
+    const indexedGroup = indexedUpToEnd('(elasticsearch)', indexedMarks);
+    const indexed = planTruncation({ topics: indexedMarks, groups: [indexedGroup], ...previous });
+    const plan = {
+      deletions: [...input.deletions, ...indexed.deletions],
+      skipped: [...input.skipped, ...indexed.skipped],
+      lag: { ...input.lag, ...indexed.lag },
+    };
+    const commitsOf = (topic: string) => (indexedTopics.includes(topic) ? [indexedGroup] : groups);
     for (const topic of topics) {
       const deletions = plan.deletions.filter((d) => d.topic === topic);
       await log.deleteRecords(
@@ -89,7 +104,7 @@ export class KafkaTruncator {
     const moved = new Map(plan.deletions.map((d) => [`${d.topic}:${d.partition}`, d.to]));
     const partitions: PartitionState[] = watermarks.flatMap(({ topic, partitions: marks }) =>
       marks.map(({ partition, low, high }) => {
-        const commits = commitRange(groups, topic, partition);
+        const commits = commitRange(commitsOf(topic), topic, partition);
         const lowest = 'missing' in commits ? undefined : commits.lowest;
         return {
           topic,

@@ -134,3 +134,21 @@ export function planTruncation(input: TruncationInput): TruncationPlan {
   }
   return { deletions, skipped, lag };
 }
+
+/**
+ * The commits of a topic whose records are all in Elasticsearch by the time they are on the topic
+ * (the dead-letter topic: ingest writes the dead-letter index first): as if a group had read it to
+ * its end. `planTruncation` then truncates it to its high watermarks, and still leaves a topic
+ * that looks recreated alone.
+ */
+export function indexedUpToEnd(groupId: string, topics: readonly TopicWatermarks[]): GroupCommits {
+  return {
+    groupId,
+    committed: Object.fromEntries(
+      topics.map(({ topic, partitions }) => [
+        topic,
+        Object.fromEntries(partitions.map(({ partition, high }) => [partition, high])),
+      ]),
+    ),
+  };
+}

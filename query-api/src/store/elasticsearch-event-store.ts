@@ -8,6 +8,7 @@ import {
   REQUEST_COUNT,
   requestsPageQuery,
 } from '../search/queries.js';
+import { deadLettersPageQuery } from '../search/dead-letter-queries.js';
 import {
   BASELINE_WINDOW_HOURS,
   DURATION,
@@ -122,6 +123,15 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
     async searchEventsAfter(tenant, params, pit, after) {
       const response = await search(eventsCursorQuery(tenant, params, pit, after));
       return { ...pageOf<StoredEvent>(response), pit: response.pit_id ?? pit.id };
+    },
+    async searchDeadLetters(index, scope, params) {
+      const { hits } = await search(deadLettersPageQuery(index, scope, params));
+      const total = hits.total;
+      return {
+        total:
+          total === undefined ? hits.hits.length : typeof total === 'number' ? total : total.value,
+        deadLetters: hits.hits.map((hit) => ({ id: hit._id ?? '', stored: hit._source })),
+      };
     },
     openPointInTime: (index, keepAlive) =>
       client

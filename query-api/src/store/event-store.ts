@@ -1,5 +1,7 @@
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
+import type { DeadLettersQuery } from '../contract/dead-letters.js';
 import type { EventsQuery } from '../contract/events.js';
+import type { DeadLetterScope } from '../search/dead-letter-queries.js';
 import type { RouteBaseline } from '../contract/request-timeline.js';
 import type { SessionSummary } from '../contract/session-timeline.js';
 
@@ -109,6 +111,15 @@ export interface EventStore {
     pit: { id: string; keepAlive: string },
     after: SortValues | undefined,
   ): Promise<EventPage<StoredEvent> & { pit: string }>;
+  /**
+   * One page of `index`'s dead letters, newest first, as stored (the caller validates them: the
+   * index is Ariane's, but a foreign writer's document must not be served as a dead letter).
+   */
+  searchDeadLetters(
+    index: string,
+    scope: DeadLetterScope,
+    params: DeadLettersQuery,
+  ): Promise<{ total: number; deadLetters: { id: string; stored: unknown }[] }>;
   /** Never rejects: a point in time that cannot be closed expires on its own. */
   closePointInTime(id: string): Promise<void>;
   /** True when the store answers; never rejects. */

@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDenyList } from '../../../core/src/anonymisation/deny-list-store.js';
+import { type Operation } from '../../../core/src/anonymisation/operations.js';
 import {
   findOperation,
   queueAnonymisation,
-  type Operation,
-} from '../../../core/src/anonymisation/operations.js';
+} from '../../../core/src/anonymisation/operation-log.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import {

@@ -151,7 +151,7 @@ void describe('query API against real Elasticsearch', () => {
   let total = 0;
 
   before(async () => {
-    await installEventsTemplate(es.client, names, prefix);
+    await installEventsTemplate(es.client, names, prefix, 0);
     const events = fixtures();
     total = events.length;
     const operations = events.flatMap((event) => [

@@ -88,6 +88,33 @@ describe('KafkaTruncator', () => {
   });
 });
 
+describe('KafkaTruncator on the dead-letter topic', () => {
+  test('truncates it to its end whatever the input groups committed', async () => {
+    const log = new FakeLog();
+    log.marks.set('gw', [{ partition: 0, low: 0n, high: 10n }]);
+    log.marks.set('dlq', [
+      { partition: 0, low: 0n, high: 4n },
+      { partition: 1, low: 2n, high: 2n },
+    ]);
+    log.commits.set('ingest', { gw: { 0: 5n } });
+    const truncator = new KafkaTruncator(
+      { log, logger: createLogger('test', 'silent') },
+      { topics: ['gw'], groups: ['ingest', 'siem'], indexedTopics: ['dlq'] },
+    );
+    const report = await truncator.run(new Date('2024-03-10T10:00:00Z'));
+    // The SIEM group has no commit on gw: gw stays whole; the dead letters are all indexed.
+    assert.deepEqual(log.deleted, ['dlq:0:4']);
+    assert.deepEqual(
+      report.partitions.map((p) => `${p.topic}:${p.partition}:${p.logStart}:${p.lowestCommit}`),
+      ['gw:0:0:undefined', 'dlq:0:4:4', 'dlq:1:2:2'],
+    );
+    assert.deepEqual(
+      report.skipped.map((s) => `${s.topic}:${s.partition}:${s.reason}`),
+      ['gw:0:no_commit', 'dlq:1:up_to_date'],
+    );
+  });
+});
+
 describe('diskErasureBoundMs', () => {
   test('the slowest topic’s segment roll and file delay, plus the broker check interval', () => {
     const settings = {
