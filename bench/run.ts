@@ -16,11 +16,16 @@ const USAGE = `Usage: tsx bench/run.ts <benchmark> [options]     (npm run bench:
 
 Benchmarks (not part of npm test). Each prints a table and one JSON line; figures go to
 BENCHMARKS.md by hand, with the machine and its load average.
-  ingest    events/s from a Kafka backlog until searchable: raw _bulk ceiling (sweep), naive
-            eachMessage + index, helpers.bulk from eachBatch, Ariane's ingest (child process,
-            peak RSS); then Ariane's produced -> searchable latency at half its rate
+  ingest    events/s from a Kafka backlog until searchable: raw _bulk sweep (warm-up, picks the
+            best setting), then that ceiling before and after the contenders (ratios against the
+            higher); contenders in alternating order over --rounds, median and spread, CPU s per
+            100k docs of the contender's process and of Elasticsearch (/proc), peak RSS; targets
+            judged on the median only. Contenders: ariane (child process), baseline (another
+            checkout's ingest, --baseline), helper (helpers.bulk from eachBatch), naive
+            (eachMessage + index); then Ariane's produced -> searchable latency at half its rate
               --docs <n> (100000)  --batches 1000,5000  --concurrency 1,2  --seed <s>
-              --contenders ariane,helper,naive  --max-seconds <s> (120, per contender)
+              --contenders ariane,helper  --rounds <n> (3)  --baseline <checkout dir>
+              --max-seconds <s> (120, per contender and round)
               --latency-seconds <s> (30; 0 skips)  --cpu-prof <dir>  --ingest-heap-mb <n>
               --ingest-entry <compiled main.js> (default: ingest/src/main.ts through tsx)
   preload   stamp a data set into the daily indices (pool normalised by ingest's normaliser)
@@ -73,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
       prefix: { type: 'string' },
       seed: { type: 'string' },
       contenders: { type: 'string' },
+      rounds: { type: 'string' },
+      baseline: { type: 'string' },
       'max-seconds': { type: 'string' },
       'latency-seconds': { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -104,11 +111,13 @@ async function main(argv: string[]): Promise<number> {
           seed: values.seed ?? 'bench',
           batches: list(values.batches, [1_000, 5_000]),
           concurrency: list(values.concurrency, [1, 2]),
-          contenders: (values.contenders ?? 'ariane,helper,naive').split(',') as ContenderName[],
+          contenders: (values.contenders ?? 'ariane,helper').split(',') as ContenderName[],
+          rounds: Number(values.rounds ?? 3),
           maxSeconds: Number(values['max-seconds'] ?? 120),
           latencySeconds: Number(values['latency-seconds'] ?? 30),
           ariane: {
             ...(values['cpu-prof'] !== undefined && { cpuProfileDir: values['cpu-prof'] }),
+            ...(values.baseline !== undefined && { baselineRoot: values.baseline }),
             ...(values['ingest-entry'] !== undefined && { entry: values['ingest-entry'] }),
             ...(values['ingest-heap-mb'] !== undefined && {
               heapMb: Number(values['ingest-heap-mb']),

@@ -23,16 +23,17 @@ export interface ServiceProcess {
 
 /**
  * One of Ariane's services as it is deployed: its composition root in a node process of its own,
- * from the repository root, configured by env only, its logs passed through. Resolves once
+ * from the repository root (or `cwd`, another checkout's root), configured by env only, its logs passed through. Resolves once
  * `readyUrl` answers 2xx; rejects if the process exits first.
  */
 export async function startServiceProcess(
   nodeArgs: readonly string[],
   env: Record<string, string>,
   readyUrl: string,
+  cwd: string = REPO_ROOT,
 ): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [...nodeArgs], {
-    cwd: REPO_ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -15,6 +15,8 @@ import { freePort, startServiceProcess } from '../service-process.js';
  * consumer has joined its group, which is when the clock starts.
  */
 export interface Contender {
+  /** The process doing the contender's work, whose CPU time is measured. */
+  readonly pid: number;
   stop(): Promise<void>;
   /** Peak resident set of the contender's process, when it runs in one of its own. */
   peakRssBytes?(): number;
@@ -26,7 +28,7 @@ export interface ContenderSetup {
   readonly prefix: string;
 }
 
-export type ContenderName = 'ariane' | 'helper' | 'naive';
+export type ContenderName = 'ariane' | 'baseline' | 'helper' | 'naive';
 
 function eventsOf(
   setup: ContenderSetup,
@@ -77,7 +79,7 @@ export async function startNaive(setup: ContenderSetup): Promise<Contender> {
     },
   });
   await waitJoined();
-  return { stop: () => consumer.disconnect() };
+  return { pid: process.pid, stop: () => consumer.disconnect() };
 }
 
 /**
@@ -117,7 +119,7 @@ export async function startHelper(setup: ContenderSetup): Promise<Contender> {
     },
   });
   await waitJoined();
-  return { stop: () => consumer.disconnect() };
+  return { pid: process.pid, stop: () => consumer.disconnect() };
 }
 
 /** Kilobytes of a /proc/<pid>/status field (VmHWM: peak resident set), 0 once it is gone. */
@@ -141,6 +143,11 @@ export interface ArianeOptions {
    * `ingest/src/main.ts` through tsx, whose loader thread costs some 35 MB of RSS.
    */
   readonly entry?: string;
+  /**
+   * Another checkout of Ariane (a worktree of an earlier commit, with node_modules), run as the
+   * `baseline` contender beside this one: `ingest/src/main.ts` of that tree through tsx.
+   */
+  readonly baselineRoot?: string;
 }
 
 /**
@@ -150,6 +157,7 @@ export interface ArianeOptions {
 export async function startAriane(
   setup: ContenderSetup,
   options: ArianeOptions = {},
+  root?: string,
 ): Promise<Contender> {
   const port = await freePort();
   const args = options.entry === undefined ? ['--import', 'tsx'] : [];
@@ -168,12 +176,14 @@ export async function startAriane(
       LOG_LEVEL: 'warn',
     },
     `http://127.0.0.1:${port}/readyz`,
+    ...(root === undefined ? [] : [root]),
   );
   let peakKb = procStatusKb(service.pid, 'VmHWM');
   const sampler = setInterval(() => {
     peakKb = Math.max(peakKb, procStatusKb(service.pid, 'VmHWM'));
   }, 500);
   return {
+    pid: service.pid,
     stop: async () => {
       peakKb = Math.max(peakKb, procStatusKb(service.pid, 'VmHWM'));
       clearInterval(sampler);
@@ -187,7 +197,12 @@ export const CONTENDERS: Record<
   ContenderName,
   (setup: ContenderSetup, options: ArianeOptions) => Promise<Contender>
 > = {
-  ariane: startAriane,
+  ariane: (setup, options) => startAriane(setup, options),
+  baseline: (setup, options) => {
+    if (options.baselineRoot === undefined)
+      throw new Error('the baseline contender needs --baseline <checkout>');
+    return startAriane(setup, {}, options.baselineRoot);
+  },
   helper: startHelper,
   naive: startNaive,
 };
