@@ -139,7 +139,7 @@ export interface PreloadResult {
  */
 export async function preloadEvents(es: Client, options: PreloadOptions): Promise<PreloadResult> {
   const names = indexNames(options.indexPrefix);
-  await installEventsTemplate(es, names, options.indexPrefix);
+  await installEventsTemplate(es, names, options.indexPrefix, 0);
   const pool = buildPool(options);
   const indices = new Set(
     eventsIndicesBetween(

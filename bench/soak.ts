@@ -436,7 +436,7 @@ export async function runSoak(
     await admin.connect();
     await producer.connect();
     await ensureTopics(kafka, topics, { partitions: 6, replicationFactor: 1, retentionDays: 1 });
-    await installEventsTemplate(es, indexNames(prefix), prefix);
+    await installEventsTemplate(es, indexNames(prefix), prefix, 0);
     services = await startServices(prefix);
     const running = services;
     const pids = Object.fromEntries(PROCESSES.map((name) => [name, running[name].pid])) as Record<

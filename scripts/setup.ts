@@ -46,6 +46,7 @@ export async function runSetup(config: SetupEnv): Promise<void> {
       es,
       indexNames(config.ARIANE_INDEX_PREFIX),
       config.ARIANE_INDEX_PREFIX,
+      config.ES_NUMBER_OF_REPLICAS,
     );
     logger.info('events index template installed');
     if (config.KIBANA_PASSWORD) {

@@ -104,7 +104,8 @@ function renderLegs(request: SimulatedRequest, random: Random): RenderedLeg[] {
       statusText: STATUS_TEXT[request.status] ?? '',
       method: request.method,
       vhost: null,
-      wafStatus: 0,
+      // Axway's WAF filter reports the ModSecurity verdict here: non-zero when it blocked.
+      wafStatus: request.rejection === 'waf' ? 1 : 0,
       bytesSent: sentHeader.length + request.responseBytes,
       bytesReceived: recvHeader.length + request.requestBytes,
       remoteName: request.clientIp,
@@ -153,52 +154,86 @@ function renderLegs(request: SimulatedRequest, random: Random): RenderedLeg[] {
   return [legZero, ...backendLegs];
 }
 
+/**
+ * The policy path: the filters the request went through, in order, each Pass or Fail. A
+ * rejection stops at the filter that refused it; a response policy may fail after the backend
+ * answered.
+ */
 function circuitPath(request: SimulatedRequest) {
   const at = request.startMs;
-  const filter = (name: string, type: string, className: string, status: string, offset = 0) => ({
+  let offset = 0;
+  const filter = (name: string, type: string, className: string, failed: boolean) => ({
     name,
     type,
     class: className,
-    status,
-    filterTime: at + offset,
+    status: failed ? 'Fail' : 'Pass',
+    filterTime: at + offset++,
     execTime: 0,
   });
-  const filters = [
-    filter(
+  const rejection = request.rejection;
+  const checks: [string, string, string, boolean][] = [
+    [
       'Set service context',
       'VApiServiceContextFilter',
       'com.vordel.circuit.vapi.VApiServiceContextFilter',
-      'Pass',
-    ),
-    filter(
+      false,
+    ],
+    [
+      'Check content length',
+      'ContentLengthFilter',
+      'com.vordel.circuit.conversion.ContentLengthFilter',
+      rejection === 'size',
+    ],
+    [
+      'Web Application Firewall',
+      'WAFFilter',
+      'com.vordel.circuit.waf.WAFFilter',
+      rejection === 'waf',
+    ],
+    [
       'OAuth 2.0 access token',
       'OAuth2AccessTokenVerificationFilter',
       'com.vordel.circuit.oauth.filter.OAuth2AccessTokenVerificationFilter',
-      request.rejection === 'unauthenticated' ? 'Fail' : 'Pass',
-      1,
-    ),
+      rejection === 'unauthenticated',
+    ],
+    [
+      'Check scopes',
+      'OAuth2ScopeCheckFilter',
+      'com.vordel.circuit.oauth.filter.OAuth2ScopeCheckFilter',
+      rejection === 'scope',
+    ],
+    [
+      'Application quota',
+      'ThrottlingFilter',
+      'com.vordel.circuit.ratelimit.ThrottlingFilter',
+      rejection === 'quota',
+    ],
   ];
-  if (request.rejection !== 'unauthenticated')
-    filters.push(
-      filter(
-        'Application quota',
-        'ThrottlingFilter',
-        'com.vordel.circuit.ratelimit.ThrottlingFilter',
-        request.rejection === 'quota' ? 'Fail' : 'Pass',
-        2,
-      ),
-    );
-  if (!request.rejection)
+  const filters: ReturnType<typeof filter>[] = [];
+  for (const [name, type, className, failed] of checks) {
+    filters.push(filter(name, type, className, failed));
+    if (failed) break;
+  }
+  if (!rejection) {
+    const backendAnswered = request.legs.at(-1)?.hop.status;
     filters.push({
       ...filter(
         'Connect to URL',
         'ConnectToURLFilter',
         'com.vordel.circuit.net.ConnectToURLFilter',
-        request.status < 500 ? 'Pass' : 'Fail',
-        3,
+        (backendAnswered ?? 0) >= 500,
       ),
       execTime: request.legs.reduce((sum, leg) => sum + leg.durationMs, 0),
     });
+    filters.push(
+      filter(
+        'Transform response',
+        'JavaScriptFilter',
+        'com.vordel.circuit.script.JavaScriptFilter',
+        request.failure?.kind === 'gateway_failed_after_backend',
+      ),
+    );
+  }
   return [{ policy: 'API Broker', execTime: request.durationMs, filters }];
 }
 

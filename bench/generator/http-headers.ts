@@ -110,7 +110,11 @@ export function clientResponseHeader(request: SimulatedRequest): string {
     ['Retry-After', request.rejection === 'quota' ? 1 : undefined],
     [
       'WWW-Authenticate',
-      request.rejection === 'unauthenticated' ? 'Bearer error="invalid_token"' : undefined,
+      request.rejection === 'unauthenticated'
+        ? 'Bearer error="invalid_token"'
+        : request.rejection === 'scope'
+          ? 'Bearer error="insufficient_scope"'
+          : undefined,
     ],
     ['Content-Type', 'application/json'],
     ['Content-Length', request.responseBytes],

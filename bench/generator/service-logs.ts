@@ -20,6 +20,8 @@ interface LogPoint {
   readonly severity: 'info' | 'warn' | 'error';
   readonly message: string;
   readonly completed: boolean;
+  /** The error logged with this line, in the library's error fields. */
+  readonly error?: BackendHop['error'];
 }
 
 const PINO_LEVELS = { info: 30, warn: 40, error: 50 } as const;
@@ -64,6 +66,7 @@ function logPoints(hop: BackendHop): LogPoint[] {
           ? 'storage offer unavailable, request refused'
           : 'unexpected error while processing request: java.lang.IllegalStateException',
       completed: false,
+      error: hop.error,
     });
   points.push({
     atMs: endMs,
@@ -102,6 +105,8 @@ function pinoLine(
     line['res'] = { statusCode: hop.status };
     line['responseTime'] = hop.durationMs + 0.25;
   }
+  // pino's standard error serializer.
+  if (point.error) line['err'] = { type: point.error.type, message: point.error.message };
   line['msg'] = point.message;
   return JSON.stringify(line);
 }
@@ -120,6 +125,7 @@ function ecsLine(request: SimulatedRequest, hop: BackendHop, point: LogPoint): s
     },
     url: { path: hop.path },
     organization: { id: request.tenant },
+    ...(point.error && { error: { type: point.error.type, message: point.error.message } }),
   };
   if (point.completed)
     (line['event'] as Record<string, unknown>)['duration'] = hop.durationMs * 1e6;

@@ -45,8 +45,10 @@ export interface SimulatedRequest {
   readonly query: string | undefined;
   readonly status: number;
   readonly summaryStatus: 'success' | 'failure' | 'exception';
-  readonly rejection: 'quota' | 'unauthenticated' | undefined;
+  readonly rejection: GatewayRejection | undefined;
   readonly slow: boolean;
+  /** What went wrong and where, as a support engineer should be told; undefined when nothing. */
+  readonly failure: SimulatedFailure | undefined;
   readonly requestBytes: number;
   readonly responseBytes: number;
   /** Gateway legs 1..n, in call order. Empty when the gateway answered on its own. */
@@ -56,6 +58,44 @@ export interface SimulatedRequest {
   /** Written as one transaction-event-log line rather than open-traffic lines. */
   readonly asTransactionEvent: boolean;
 }
+
+/** What makes the gateway answer on its own, before any backend call. */
+export type GatewayRejection = 'quota' | 'unauthenticated' | 'scope' | 'size' | 'waf';
+
+/** How a request failed (or was slow) and at which service: the diagnosis to expect. */
+export interface SimulatedFailure {
+  readonly kind:
+    | 'rejected_by_gateway'
+    | 'gateway_failed_after_backend'
+    | 'backend_error'
+    | 'backend_unreachable'
+    | 'backend_client_error'
+    | 'slow';
+  readonly reason?: 'oauth' | 'scope' | 'quota' | 'size' | 'waf' | 'timeout' | 'unreachable';
+  /** The backend at the origin (the deepest failing one), or the slow one. */
+  readonly service?: string;
+}
+
+/** Server-side failures, each a case the timeline's diagnosis must tell apart. */
+type ServerFailure = 'backend' | 'deep' | 'unreachable' | 'timeout' | 'response_policy';
+
+const REJECTION_STATUS: Record<GatewayRejection, number> = {
+  quota: 429,
+  unauthenticated: 401,
+  scope: 403,
+  size: 413,
+  waf: 403,
+};
+const REJECTION_REASON = {
+  quota: 'quota',
+  unauthenticated: 'oauth',
+  scope: 'scope',
+  size: 'size',
+  waf: 'waf',
+} as const;
+
+/** How long the gateway waits for a backend before answering 504. */
+const BACKEND_TIMEOUT_MS = 30_000;
 
 export interface SimulatedUser {
   readonly sub: string;
@@ -88,6 +128,8 @@ export interface BackendHop {
   readonly logged: boolean;
   /** A free-text log message carrying personal data, as careless real logs do. */
   readonly personalDataMessage: string | undefined;
+  /** The error the hop logs with its failure: its own, or the one it passes on. */
+  readonly error: { readonly type: string; readonly message: string } | undefined;
 }
 
 interface Session {
@@ -179,27 +221,39 @@ export function* simulateRequests(
         : undefined;
     const clientSentRequestId = !random.chance(faults.missingRequestId);
 
-    const rejection = random.chance(faults.quota)
+    const rejection: GatewayRejection | undefined = random.chance(faults.quota)
       ? 'quota'
       : random.chance(faults.clientError * 0.25)
-        ? 'unauthenticated'
+        ? random.pick(['unauthenticated', 'unauthenticated', 'scope', 'size', 'waf'] as const)
         : undefined;
+    let serverFailure: ServerFailure | undefined;
     const backendError = rejection
       ? undefined
       : random.chance(faults.clientError * 0.75)
         ? random.pick([400, 404, 404, 409, 412])
         : random.chance(faults.serverError)
-          ? random.pick([500, 500, 503])
+          ? serverStatus(
+              (serverFailure = random.pick([
+                'backend',
+                'deep',
+                'unreachable',
+                'timeout',
+                'response_policy',
+              ] as const)),
+              random,
+            )
           : undefined;
-    const slow = !rejection && random.chance(faults.slow);
+    const slow = !rejection && !serverFailure && random.chance(faults.slow);
     const preMs = random.int(1, 8);
 
     const legs: GatewayLeg[] = [];
     const hops: BackendHop[] = [];
     let clock = startMs + preMs;
     let status: number;
+    let failure: SimulatedFailure | undefined;
     if (rejection) {
-      status = rejection === 'quota' ? 429 : 401;
+      status = REJECTION_STATUS[rejection];
+      failure = { kind: 'rejected_by_gateway', reason: REJECTION_REASON[rejection] };
     } else {
       const called: Operation[] =
         operation.service === 'access-external' && random.chance(0.15)
@@ -214,18 +268,39 @@ export function* simulateRequests(
         const hopStatus = isMain
           ? (backendError ?? (poll && session.polls.length > 0 ? 202 : target.okStatus))
           : 200;
+        const unanswered =
+          isMain && (serverFailure === 'unreachable' || serverFailure === 'timeout');
         // Downstream calls happen unless the backend refused the request up front.
         const downstreamNames =
-          isMain && (hopStatus < 400 || hopStatus === 404 || hopStatus === 500)
+          isMain && !unanswered && (hopStatus < 400 || [404, 500, 502].includes(hopStatus))
             ? target.downstream
             : [];
-        let innerClock = hopStart + random.int(1, 4);
-        const downstream: BackendHop[] = [];
-        downstreamNames.forEach((name, position) => {
+        // Each downstream service calls the next one and answers after it (access-external →
+        // access-internal → metadata): their spans nest. A failure starts at the deepest and is
+        // passed on by every caller.
+        const chainStatus = hopStatus >= 400 ? (hopStatus === 502 ? 500 : hopStatus) : 200;
+        const starts: number[] = [];
+        let innerStart = hopStart + random.int(1, 4);
+        for (let position = 0; position < downstreamNames.length; position += 1) {
+          starts.push(innerStart);
+          innerStart += random.int(1, 3);
+        }
+        const slowMs = slow && isMain ? random.int(2_000, 25_000) : 0;
+        const durations: number[] = [];
+        for (let position = downstreamNames.length - 1; position >= 0; position -= 1) {
+          const own = Math.max(1, Math.round(random.logNormal(12, 0.6)));
+          const innermost = position === downstreamNames.length - 1;
+          const callee = innermost
+            ? 0
+            : (starts[position + 1] ?? 0) -
+              (starts[position] ?? 0) +
+              (durations[position + 1] ?? 0);
+          durations[position] = own + callee + (innermost ? slowMs : 0);
+        }
+        const downstream: BackendHop[] = downstreamNames.map((name, position) => {
           const inner = serviceNamed(world, name);
-          const last = position === downstreamNames.length - 1;
-          const innerDuration = Math.max(1, Math.round(random.logNormal(12, 0.6)));
-          downstream.push({
+          const innermost = position === downstreamNames.length - 1;
+          return {
             service: inner,
             host: hostOf(inner),
             method: position === 0 ? target.method : 'POST',
@@ -233,19 +308,26 @@ export function* simulateRequests(
               position === 0
                 ? `/${name}/v1/${resource}`
                 : `/${name}/v1/${random.pick(['queries', 'units/select', 'operations'])}`,
-            startMs: innerClock,
-            durationMs: innerDuration,
-            status: last && hopStatus >= 400 ? hopStatus : 200,
+            startMs: starts[position] ?? hopStart,
+            durationMs: durations[position] ?? 1,
+            status: chainStatus,
             leg: undefined,
             correlationHeader: undefined,
             logged: !random.chance(faults.missingHop),
             personalDataMessage: personalData(session.user, session.clientIp),
-          });
-          innerClock += innerDuration + random.int(0, 2);
+            error: hopError(chainStatus, innermost ? undefined : downstreamNames[position + 1]),
+          };
         });
         const ownMs = Math.max(1, Math.round(random.logNormal(isMain ? 20 : 4, 0.7)));
-        const slowMs = slow && isMain ? random.int(2_000, 25_000) : 0;
-        const hopDuration = innerClock - hopStart + ownMs + slowMs;
+        const nested =
+          downstream.length > 0
+            ? (starts[0] ?? hopStart) - hopStart + (durations[0] ?? 0) + random.int(1, 3)
+            : 0;
+        const hopDuration = unanswered
+          ? serverFailure === 'timeout'
+            ? BACKEND_TIMEOUT_MS
+            : random.int(1, 5)
+          : nested + ownMs + (downstream.length > 0 ? 0 : slowMs);
         const hop: BackendHop = {
           service,
           host: hostOf(service),
@@ -256,11 +338,13 @@ export function* simulateRequests(
           status: hopStatus,
           leg,
           correlationHeader: `Id-${correlationId} ${leg}`,
-          logged: !random.chance(faults.missingHop),
+          // An unreachable or timed-out backend never saw the call.
+          logged: !unanswered && !random.chance(faults.missingHop),
           personalDataMessage: personalData(session.user, session.clientIp),
+          error: hopError(hopStatus, downstreamNames[0]),
         };
         hops.push(hop, ...downstream);
-        const legDuration = hopDuration + random.int(2, 6);
+        const legDuration = hopDuration + (unanswered ? 1 : random.int(2, 6));
         legs.push({
           leg,
           operation: target,
@@ -270,7 +354,9 @@ export function* simulateRequests(
           localPort: random.int(32_768, 60_999),
         });
         clock += legDuration + random.int(0, 2);
-        if (isMain) status = hopStatus;
+        if (!isMain) return;
+        status = serverFailure === 'response_policy' ? 500 : hopStatus;
+        failure = failureOf(serverFailure, hopStatus, slow, hop, downstream);
       });
     }
     const durationMs = clock - startMs + random.int(1, 5);
@@ -327,11 +413,62 @@ export function* simulateRequests(
         status < 400 ? 'success' : status >= 500 && random.chance(0.3) ? 'exception' : 'failure',
       rejection,
       slow,
+      failure,
       requestBytes: random.int(...operation.requestBytes),
       responseBytes: status < 400 ? random.int(...operation.responseBytes) : random.int(80, 400),
       legs,
       hops,
       asTransactionEvent: random.chance(options.transactionEventShare),
     };
+  }
+}
+
+/** The status a server failure gives the main backend leg. */
+function serverStatus(failure: ServerFailure, random: Random): number {
+  switch (failure) {
+    case 'backend':
+      return random.pick([500, 500, 503]);
+    case 'deep':
+      return 502;
+    case 'unreachable':
+      return random.pick([502, 503]);
+    case 'timeout':
+      return 504;
+    case 'response_policy':
+      return 200;
+  }
+}
+
+/** What a failing hop logs: its own error, or that the service it called failed. */
+function hopError(status: number, callee: string | undefined): BackendHop['error'] {
+  if (status < 500) return undefined;
+  if (callee) return { type: 'DownstreamException', message: `call to ${callee} failed` };
+  return status === 503
+    ? { type: 'StorageUnavailableException', message: 'storage offer unavailable' }
+    : { type: 'IllegalStateException', message: 'index shard unavailable' };
+}
+
+/** The diagnosis a request's ground truth calls for. */
+function failureOf(
+  serverFailure: ServerFailure | undefined,
+  status: number,
+  slow: boolean,
+  hop: BackendHop,
+  downstream: readonly BackendHop[],
+): SimulatedFailure | undefined {
+  const deepest = downstream.at(-1) ?? hop;
+  switch (serverFailure) {
+    case 'response_policy':
+      return { kind: 'gateway_failed_after_backend' };
+    case 'unreachable':
+      return { kind: 'backend_unreachable', reason: 'unreachable' };
+    case 'timeout':
+      return { kind: 'backend_unreachable', reason: 'timeout' };
+    case 'backend':
+    case 'deep':
+      return { kind: 'backend_error', service: deepest.service.name };
+    case undefined:
+      if (status >= 400) return { kind: 'backend_client_error', service: deepest.service.name };
+      return slow ? { kind: 'slow', service: deepest.service.name } : undefined;
   }
 }

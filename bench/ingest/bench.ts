@@ -153,7 +153,7 @@ export async function runIngestBench(
           replicationFactor: 1,
           retentionDays: 1,
         });
-        await installEventsTemplate(es, indexNames(prefix), prefix);
+        await installEventsTemplate(es, indexNames(prefix), prefix, 0);
         await produceBacklog(producer, topics, backlog.records);
         const measured = await measureContender(
           name,

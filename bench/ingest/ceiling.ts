@@ -25,7 +25,7 @@ export async function runCeiling(
   concurrency: number,
 ): Promise<CeilingRun> {
   const names = indexNames(indexPrefix);
-  await installEventsTemplate(es, names, indexPrefix);
+  await installEventsTemplate(es, names, indexPrefix, 0);
   const bodies: string[] = [];
   const indices = new Set<string>();
   for (let start = 0; start < docs.length; start += batchDocs) {

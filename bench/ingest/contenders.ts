@@ -183,6 +183,8 @@ export async function startAriane(
       INGEST_GROUP_ID: `${setup.prefix}-ariane`,
       INGEST_OPS_HOST: '127.0.0.1',
       INGEST_OPS_PORT: String(port),
+      // Ingest alone is measured: no deny list to refresh.
+      ANONYMISATION_ENABLED: 'false',
       LOG_LEVEL: 'warn',
     },
     `http://127.0.0.1:${port}/readyz`,

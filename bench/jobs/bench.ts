@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import { ensureDenyListIndex } from '../../core/src/anonymisation/deny-list-store.js';
+import { type Operation } from '../../core/src/anonymisation/operations.js';
 import {
   ensureOperationIndices,
   queueAnonymisation,
-  type Operation,
-} from '../../core/src/anonymisation/operations.js';
+} from '../../core/src/anonymisation/operation-log.js';
 import type { SelectorType } from '../../core/src/anonymisation/selector.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { createLogger } from '../../core/src/observability/logger.js';
@@ -60,8 +60,8 @@ async function retentionRun(es: Client, events: number, options: JobsBenchOption
       nowMs: cutoffDayStart - 60_000,
       concurrency: options.concurrency,
     });
-    await ensureOperationIndices(es, names);
-    await ensureDenyListIndex(es, names);
+    await ensureOperationIndices(es, names, 0);
+    await ensureDenyListIndex(es, names, 0);
     const started = process.hrtime.bigint();
     const report = await runRetention(
       { es, names, logger },
@@ -88,8 +88,8 @@ async function anonymise(
   selector: { type: SelectorType; value: string },
 ): Promise<{ operation: Operation; seconds: number }> {
   const names = indexNames(prefix);
-  await ensureOperationIndices(es, names);
-  await ensureDenyListIndex(es, names);
+  await ensureOperationIndices(es, names, 0);
+  await ensureDenyListIndex(es, names, 0);
   const queued = await queueAnonymisation(es, names, {
     tenant,
     requestedBy: 'bench',

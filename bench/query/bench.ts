@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { Client } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import { SignJWT } from 'jose';
 import type { ConnectionEnv } from '../../core/src/config/connections.js';
 import { indexNames } from '../../core/src/es/index-names.js';
@@ -8,9 +8,8 @@ import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
 import {
   eventsOfRequestQuery,
   transactionsOfRequestQuery,
-} from '../../query-api/src/routes/requests/query.js';
-import { sessionPageQuery } from '../../query-api/src/routes/sessions/query.js';
-import type { SearchRequest } from '../../query-api/src/store/event-store.js';
+} from '../../query-api/src/timeline/request-queries.js';
+import { sessionPageQuery } from '../../query-api/src/timeline/session-queries.js';
 import { deleteIndexPrefix } from '../cleanup.js';
 import { freePort, startServiceProcess } from '../service-process.js';
 import { load, type Call, type LoadResult } from '../load.js';
@@ -67,7 +66,7 @@ function sampleIds(
 }
 
 /** A search request as Elasticsearch's HTTP API takes it: URL parameters apart from the body. */
-function searchCall(request: SearchRequest, headers: Record<string, string>): Call {
+function searchCall(request: estypes.SearchRequest, headers: Record<string, string>): Call {
   const { index, ignore_unavailable, allow_no_indices, preference, request_cache, ...body } =
     request;
   const params = new URLSearchParams();
@@ -179,7 +178,14 @@ export async function runQueryBench(
         for (const value of source?.ariane?.correlation_ids ?? []) correlationIds.add(value);
       }
       rawRequestCalls.push(
-        searchCall(eventsOfRequestQuery(context, [id], [...correlationIds], 2_000), esHeaders),
+        searchCall(
+          eventsOfRequestQuery(
+            context,
+            { requestIds: [id], correlationIds: [...correlationIds], traceIds: [] },
+            { size: 2_000 },
+          ),
+          esHeaders,
+        ),
       );
     }
     const rawSessionCalls = sessions.map(({ id, tenant }) =>

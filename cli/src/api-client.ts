@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { OperationSchema, type Operation } from '../../core/src/anonymisation/operations.js';
 import type { AnonymisationSelector } from '../../core/src/anonymisation/selector.js';
-import { EventsPageSchema } from '../../query-api/src/routes/events/schema.js';
-import { RequestTimelineSchema } from '../../query-api/src/routes/requests/schema.js';
-import { SessionTimelineSchema } from '../../query-api/src/routes/sessions/schema.js';
+import { EventsPageSchema } from '../../query-api/src/contract/events.js';
+import { RequestSearchPageSchema } from '../../query-api/src/contract/request-search.js';
+import { RequestTimelineSchema } from '../../query-api/src/contract/request-timeline.js';
+import { SessionTimelineSchema } from '../../query-api/src/contract/session-timeline.js';
 import { exitCodeForStatus, type ExitCode } from './exit-codes.js';
 
 export interface ApiConnection {
@@ -41,6 +42,13 @@ const OperationPageSchema = z.object({
 export type OperationPage = z.infer<typeof OperationPageSchema>;
 
 export type EventsFilters = Readonly<Record<string, string | number | undefined>>;
+
+function queryOf(filters: EventsFilters): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters))
+    if (value !== undefined) query.set(name, String(value));
+  return query.toString();
+}
 
 /**
  * The query API as the CLI uses it. Every answer is parsed with the API's own zod schemas, so a
@@ -114,11 +122,14 @@ export class ArianeApi {
   }
 
   async searchEvents(filters: EventsFilters) {
-    const query = new URLSearchParams();
-    for (const [name, value] of Object.entries(filters))
-      if (value !== undefined) query.set(name, String(value));
-    const { json } = await this.call('GET', `trace/v1/events?${query.toString()}`);
+    const { json } = await this.call('GET', `trace/v1/events?${queryOf(filters)}`);
     return EventsPageSchema.parse(json);
+  }
+
+  /** The same filters, grouped by request: one row and a diagnosis per request. */
+  async searchRequests(filters: EventsFilters) {
+    const { json } = await this.call('GET', `trace/v1/requests?${queryOf(filters)}`);
+    return RequestSearchPageSchema.parse(json);
   }
 
   /** Queues an anonymisation; resolves with the operation id from the 202 answer. */

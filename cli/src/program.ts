@@ -4,12 +4,12 @@ import {
   SELECTOR_TYPES,
   type AnonymisationSelector,
 } from '../../core/src/anonymisation/selector.js';
-import { EVENT_SORTS, STATUS_CLASSES } from '../../query-api/src/routes/events/schema.js';
-import { ApiError, ArianeApi, type ApiConnection } from './api-client.js';
+import { EVENT_SORTS, STATUS_CLASSES } from '../../query-api/src/contract/events.js';
+import { ApiError, ArianeApi, type ApiConnection, type EventsFilters } from './api-client.js';
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes.js';
 import { isFinished, renderProgress, waitForOperation } from './progress.js';
 import { colourWanted } from './style.js';
-import { renderEvents, renderOperation, renderOperations } from './tables.js';
+import { renderEvents, renderOperation, renderOperations, renderRequestRows } from './tables.js';
 import { renderRequestWaterfall, renderSessionWaterfall } from './waterfall.js';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
@@ -53,6 +53,7 @@ Examples:
   $ ariane session app-session-42 --limit 50
   $ ariane search --status-class 5xx --from 2025-03-10T00:00:00Z --service units-svc
   $ ariane search --path /v1/units --min-duration 500 --json | jq '.$results | length'
+  $ ariane search --client app-x --from 2025-03-10T10:25:00Z --to 2025-03-10T10:40:00Z --status-class 5xx --by-request
   $ ariane anonymise --type session_id --value app-session-42 --reason "TICKET-123 user request"
   $ ariane operations list
   $ ariane operations show 6b1f0c3e-2d6a-4b8e-9c1d-0a2b3c4d5e6f
@@ -174,12 +175,13 @@ export function buildProgram(io: CliIo): { program: Command; result: { code: Exi
     .addOption(
       new Option('--sort <order>', 'sort order').choices(EVENT_SORTS).default('-@timestamp'),
     )
-    .option('--limit <n>', 'events per page', integer('--limit', 1, 100_000), 50)
-    .option('--offset <n>', 'first event of the page', integer('--offset', 0, 100_000), 0)
+    .option('--by-request', 'one row per request, with its diagnosis, instead of events')
+    .option('--limit <n>', 'events (or requests) per page', integer('--limit', 1, 100_000), 50)
+    .option('--offset <n>', 'first row of the page', integer('--offset', 0, 100_000), 0)
     .action(
-      run(async (options: Record<string, string | number | undefined>) => {
+      run(async (options: Record<string, string | number | boolean | undefined>) => {
         const { api, json, colour, print, printJson } = context();
-        const page = await api.searchEvents({
+        const filters = {
           from: options.from,
           to: options.to,
           clientId: options.client,
@@ -194,7 +196,14 @@ export function buildProgram(io: CliIo): { program: Command; result: { code: Exi
           sort: options.sort,
           $limit: options.limit,
           $offset: options.offset,
-        });
+        } as EventsFilters;
+        if (options.byRequest === true) {
+          const page = await api.searchRequests(filters);
+          if (json) printJson(page);
+          else print(renderRequestRows(page, colour));
+          return;
+        }
+        const page = await api.searchEvents(filters);
         if (json) printJson(page);
         else print(renderEvents(page, colour));
       }),

@@ -1,5 +1,7 @@
 import type { Operation } from '../../core/src/anonymisation/operations.js';
+import type { RequestSearchPage } from '../../query-api/src/contract/request-search.js';
 import type { OperationPage } from './api-client.js';
+import { diagnosisLabel, diagnosisTone } from './diagnosis.js';
 import { formatMs, painter, statusTone, type Paint } from './style.js';
 
 type Row = Readonly<Record<string, unknown>>;
@@ -41,6 +43,34 @@ export function renderEvents(
   lines.push(
     paint('dim', size === 0 ? 'no events' : `events ${offset + 1}-${offset + size} of ${total}`),
   );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Search results grouped by request: one line each, ending with its diagnosis. */
+export function renderRequestRows(page: RequestSearchPage, colour: boolean): string {
+  const paint = painter(colour);
+  const lines = page.$results.map((row) =>
+    [
+      text(row.start),
+      row.requestId.padEnd(24),
+      text(row.method).padEnd(6),
+      text(row.path).padEnd(28),
+      paint(statusTone(row.status), text(row.status).padEnd(4)),
+      formatMs(row.durationMs).padStart(10),
+      paint(
+        diagnosisTone(row.diagnosis),
+        `${diagnosisLabel(row.diagnosis)}: ${row.diagnosis.summary}`,
+      ),
+    ].join(' '),
+  );
+  const { total, offset, size } = page.$hits;
+  lines.push(
+    paint(
+      'dim',
+      size === 0 ? 'no requests' : `requests ${offset + 1}-${offset + size} of ${total}`,
+    ),
+  );
+  if (page.truncated) lines.push(paint('warn', 'Rows are partial: the page had too many events.'));
   return `${lines.join('\n')}\n`;
 }
 

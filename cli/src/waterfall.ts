@@ -1,5 +1,6 @@
-import type { RequestTimeline } from '../../query-api/src/routes/requests/schema.js';
-import type { SessionTimeline } from '../../query-api/src/routes/sessions/schema.js';
+import type { RequestTimeline, TreeLink } from '../../query-api/src/contract/request-timeline.js';
+import type { SessionTimeline } from '../../query-api/src/contract/session-timeline.js';
+import { diagnosisLabel, diagnosisTone, renderFailuresByOrigin } from './diagnosis.js';
 import { formatMs, painter, statusTone } from './style.js';
 
 export interface RenderOptions {
@@ -31,17 +32,36 @@ function bar(first: number, last: number, columns: number): string {
   return ' '.repeat(first) + '█'.repeat(last - first) + ' '.repeat(columns - last);
 }
 
-function hopLabel(hop: RequestTimeline['hops'][number]): string {
-  if (hop.kind === 'gateway_leg') return `leg ${hop.leg ?? '?'}`;
-  if (hop.kind === 'gateway_access') return 'access';
-  return 'service';
+/** How sure the tree is of a hop's caller: nothing for a logged link, else a mark. */
+const LINK_MARK: Record<TreeLink, string> = {
+  root: '',
+  gateway: '',
+  trace_context: '',
+  correlation: '',
+  inferred: ' ~',
+  ambiguous: ' ?',
+  unresolved: ' ?',
+};
+
+/** A hop in the call tree: indented under its caller, gateway hops named by their leg. */
+function treeLabel(hop: RequestTimeline['hops'][number]): string {
+  const name =
+    hop.kind === 'gateway_leg'
+      ? `leg ${hop.leg ?? '?'} ${hop.service}`
+      : hop.kind === 'gateway_access'
+        ? `access ${hop.service}`
+        : hop.service;
+  return `${'  '.repeat(hop.depth)}${hop.depth > 0 ? '└ ' : ''}${name}${LINK_MARK[hop.link]}`;
 }
 
 function truncate(text: string, width: number): string {
   return text.length <= width ? text.padEnd(width) : `${text.slice(0, width - 1)}…`;
 }
 
-/** A request timeline as a terminal waterfall: one row per hop on a shared time axis. */
+/**
+ * A request timeline for a terminal: its diagnosis and where the time went, then the call tree
+ * as a waterfall, one row per hop, indented under its caller, on a shared time axis.
+ */
 export function renderRequestWaterfall(timeline: RequestTimeline, options: RenderOptions): string {
   const paint = painter(options.colour);
   const { summary, hops, anomalies } = timeline;
@@ -67,19 +87,33 @@ export function renderRequestWaterfall(timeline: RequestTimeline, options: Rende
         .join(' · '),
     ),
   );
+  const { diagnosis, timeBudget: budget } = timeline;
+  lines.push(paint(diagnosisTone(diagnosis), `Diagnosis: ${diagnosis.summary}`));
+  const baseline = budget.baseline;
+  const route =
+    baseline && budget.ratioToMedian !== null
+      ? ` · ${budget.ratioToMedian}× the route's median (p50 ${formatMs(baseline.p50Ms)}, p95 ${formatMs(baseline.p95Ms)})`
+      : '';
+  lines.push(
+    `Time: gateway ${formatMs(budget.gatewayMs)} · network ${formatMs(budget.networkMs)} · ` +
+      `backends ${formatMs(budget.backendMs)}${route}`,
+  );
   const anomalousHops = new Set(anomalies.flatMap((anomaly) => anomaly.hops));
   if (hops.length > 0) {
     const starts = hops.map((hop) => Date.parse(hop.start));
     const ends = hops.map((hop) => Date.parse(hop.end));
     const origin = Math.min(...starts, ...ends);
     const span = Math.max(...starts, ...ends) - origin;
-    const labelWidth = 2 + 8 + 1 + 18 + 1 + 4 + 1 + 10 + 1;
+    const labelWidth = 2 + 30 + 1 + 4 + 1 + 10 + 1;
     const columns = Math.max(10, options.width - labelWidth - 2);
     lines.push('');
     lines.push(
       `${' '.repeat(labelWidth + 1)}${paint('dim', `0 ms${formatMs(span).padStart(columns - 4)}`)}`,
     );
-    hops.forEach((hop, index) => {
+    const critical = new Set(budget.criticalPath);
+    for (const index of timeline.callTree.order) {
+      const hop = hops[index];
+      if (!hop) continue;
       const [first, last] = barColumns(
         Date.parse(hop.start),
         Date.parse(hop.end),
@@ -89,12 +123,17 @@ export function renderRequestWaterfall(timeline: RequestTimeline, options: Rende
       );
       const tone = statusTone(hop.status, hop.outcome);
       const marker = anomalousHops.has(index) ? paint('bad', '!') : ' ';
+      const label = truncate(treeLabel(hop), 30);
       lines.push(
-        `${marker} ${hopLabel(hop).padEnd(8)} ${truncate(hop.service, 18)} ` +
+        `${marker} ${critical.has(index) ? paint('bold', label) : label} ` +
           `${paint(tone, String(hop.status ?? '-').padEnd(4))} ${formatMs(hop.durationMs).padStart(10)} ` +
           `|${paint(tone, bar(first, last, columns))}|`,
       );
-    });
+    }
+    if (hops.some((hop) => LINK_MARK[hop.link] !== ''))
+      lines.push(
+        paint('dim', '  ~ caller inferred from times   ? caller uncertain: clocks disagree'),
+      );
   }
   if (anomalies.length > 0) {
     lines.push('', paint('bold', 'Anomalies'));
@@ -121,6 +160,7 @@ export function renderSessionWaterfall(session: SessionTimeline, options: Render
     `${paint('bold', `Session ${session.applicationId}`)}  ${summary.requests} requests, ` +
       `${paint(summary.failedRequests > 0 ? 'bad' : 'ok', `${summary.failedRequests} failed`)}, ` +
       `over ${formatMs(summary.spanMs)}`,
+    `Failures by origin: ${renderFailuresByOrigin(summary.failuresByOrigin, paint)}`,
     paint(
       'dim',
       `${summary.start ?? '?'} → ${summary.end ?? '?'} · services ${summary.services.join(', ') || '-'}`,
@@ -150,6 +190,10 @@ export function renderSessionWaterfall(session: SessionTimeline, options: Render
         `${truncate(request.path ?? '?', 24)} ${paint(tone, String(request.status ?? '-').padEnd(4))} ` +
         `${formatMs(request.durationMs).padStart(10)} |${paint(tone, timeline)}|`,
     );
+    if (request.diagnosis.kind !== 'ok')
+      lines.push(
+        `    ${paint(diagnosisTone(request.diagnosis), `${diagnosisLabel(request.diagnosis)}: ${request.diagnosis.summary}`)}`,
+      );
     if (request.anomalies.length > 0)
       lines.push(`    ${paint('warn', request.anomalies.join(', '))}`);
   }

@@ -2,7 +2,7 @@
  * Every error Ariane reports to a caller or an operator has a stable code from this registry.
  * Codes never change meaning once released; messages may be reworded. The HTTP status is what
  * the query API answers with. docs/errors.md documents each code and
- * test/unit/errors.test.ts fails when one is undocumented.
+ * test/unit/core/errors.test.ts fails when one is undocumented.
  */
 export const ERROR_CODES = {
   ARIANE_BAD_REQUEST: { status: 400, message: 'The request is malformed' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionEnvSchema } from '../../core/src/config/connections.js';
+import { ConnectionEnvSchema, envBoolean } from '../../core/src/config/connections.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -48,11 +48,15 @@ export const IngestEnvSchema = ConnectionEnvSchema.extend({
   INGEST_SERVICE_NAMES: z.string().min(1).optional(),
   /**
    * The key jobs/ hashes anonymised selectors with (same variable, same value as jobs). Without
-   * it the deny list is off and events of already-anonymised subjects that arrive late would be
-   * indexed in clear; the service says so at start-up.
+   * it events of already-anonymised subjects that arrive late would be indexed in clear, so it
+   * is required unless the deployment runs no anonymisation at all (ANONYMISATION_ENABLED=false).
    */
   ANONYMISATION_DENYLIST_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  ANONYMISATION_ENABLED: envBoolean(true),
   INGEST_DENYLIST_REFRESH_MS: int(1_000, 3_600_000).default(30_000),
   INGEST_SHUTDOWN_TIMEOUT_MS: int(1_000, 300_000).default(20_000),
+}).refine((env) => !env.ANONYMISATION_ENABLED || env.ANONYMISATION_DENYLIST_KEY !== undefined, {
+  path: ['ANONYMISATION_DENYLIST_KEY'],
+  message: 'required unless ANONYMISATION_ENABLED=false (late events would be indexed in clear)',
 });
 export type IngestEnv = z.infer<typeof IngestEnvSchema>;

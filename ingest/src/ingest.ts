@@ -4,6 +4,7 @@ import { createProducer } from '../../core/src/kafka/client.js';
 import type { Registry } from 'prom-client';
 import { anonymiseEvent } from '../../core/src/anonymisation/anonymise-event.js';
 import { EMPTY_DENY_LIST, type DenyList } from '../../core/src/anonymisation/deny-list.js';
+import { ensureDeadLetterIndex } from '../../core/src/es/dead-letter-index.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { ensureTopics } from '../../core/src/kafka/setup.js';
@@ -17,7 +18,11 @@ import { createIngestMetrics, type IngestMetrics } from './metrics.js';
 import { contentId } from './pipeline/field-values.js';
 import { processBatch, type PipelineSettings } from './pipeline/process-batch.js';
 import { elasticsearchBatchSink } from './sink/bulk-writer.js';
-import { kafkaDeadLetterSink } from './sink/dead-letter-writer.js';
+import {
+  elasticsearchDeadLetterSink,
+  indexedDeadLetterSink,
+  kafkaDeadLetterSink,
+} from './sink/dead-letter-writer.js';
 import { startKafkaSource } from './source/kafka-source.js';
 
 export interface IngestDeps {
@@ -38,7 +43,7 @@ export interface Ingest {
   stop(): Promise<void>;
 }
 
-/** Creates the topics and the events index template if missing. Idempotent. */
+/** Creates the topics, the events index template and the dead-letter index if missing. Idempotent. */
 export async function prepareIngest(config: IngestEnv, deps: Pick<IngestDeps, 'kafka' | 'es'>) {
   const topics = topicNames(config.ARIANE_TOPIC_PREFIX);
   const created = await ensureTopics(deps.kafka, topics, {
@@ -46,11 +51,14 @@ export async function prepareIngest(config: IngestEnv, deps: Pick<IngestDeps, 'k
     replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
     retentionDays: config.RETENTION_DAYS,
   });
+  const names = indexNames(config.ARIANE_INDEX_PREFIX);
   await installEventsTemplate(
     deps.es,
-    indexNames(config.ARIANE_INDEX_PREFIX),
+    names,
     config.ARIANE_INDEX_PREFIX,
+    config.ES_NUMBER_OF_REPLICAS,
   );
+  await ensureDeadLetterIndex(deps.es, names, config.ES_NUMBER_OF_REPLICAS);
   return { createdTopics: created };
 }
 
@@ -73,9 +81,10 @@ export async function startIngest(config: IngestEnv, deps: IngestDeps): Promise<
   const metrics = createIngestMetrics(deps.registry);
   const producer = createProducer(deps.kafka);
   await producer.connect();
+  const names = indexNames(config.ARIANE_INDEX_PREFIX);
   const settings: PipelineSettings = {
     kindOf: (topic) => (topic === topics.services ? 'services' : 'gateway'),
-    indexNames: indexNames(config.ARIANE_INDEX_PREFIX),
+    indexNames: names,
     maxRecordBytes: config.INGEST_MAX_RECORD_BYTES,
     deadLetterMaxPayloadBytes: config.INGEST_DLQ_MAX_PAYLOAD_BYTES,
     bulkMaxBytes: config.INGEST_BULK_MAX_BYTES,
@@ -92,7 +101,10 @@ export async function startIngest(config: IngestEnv, deps: IngestDeps): Promise<
   };
   const pipelineDeps = {
     sink: elasticsearchBatchSink(deps.es, config.INGEST_BULK_TIMEOUT_MS),
-    deadLetters: kafkaDeadLetterSink(producer, topics.deadLetter),
+    deadLetters: indexedDeadLetterSink(
+      elasticsearchDeadLetterSink(deps.es, names.deadLetters, config.INGEST_BULK_TIMEOUT_MS),
+      kafkaDeadLetterSink(producer, topics.deadLetter),
+    ),
     denyList: deps.denyList ?? EMPTY_DENY_LIST,
     onDenyListMatch: deps.onDenyListMatch ?? anonymiseAtIngest,
     metrics,

@@ -36,9 +36,7 @@ async function main(): Promise<void> {
     : undefined;
   if (denyList) await denyList.start();
   else
-    logger.warn(
-      'ANONYMISATION_DENYLIST_KEY is not set: late events are not checked against the deny list',
-    );
+    logger.warn('ANONYMISATION_ENABLED=false: late events are not checked against the deny list');
   const ingest = await startIngest(config, {
     kafka,
     es,

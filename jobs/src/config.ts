@@ -23,6 +23,24 @@ export const JobsEnvSchema = ConnectionEnvSchema.extend({
   /** Keep an anonymised session's requests linkable under a fresh random session id. */
   ANONYMISATION_KEEP_SESSION_LINKAGE: envBoolean(false),
   KAFKA_TOPIC_POLICY: z.enum(TOPIC_POLICY_MODES).default('correct'),
+  /** Ingest's consumer group (same variable, same value as ingest): its commits bound truncation. */
+  INGEST_GROUP_ID: z.string().min(1).default('ariane-ingest'),
+  /** Truncate the input topics up to what every known group committed. */
+  KAFKA_TRUNCATE_ENABLED: envBoolean(true),
+  KAFKA_TRUNCATE_CRON: cronExpression.default('*/5 * * * *'),
+  /**
+   * Other consumer groups of the input topics that must keep their data: truncation never goes
+   * past their commits, and a partition one of them has not committed yet is not truncated.
+   */
+  KAFKA_RETAINING_GROUPS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((group) => group.trim())
+        .filter((group) => group.length > 0),
+    ),
   /** A lease not renewed for this long is considered abandoned by a crashed instance. */
   JOBS_LOCK_TTL_MS: int(60_000, 24 * 3_600_000).default(3_600_000),
   JOBS_SHUTDOWN_TIMEOUT_MS: int(1_000, 600_000).default(30_000),

@@ -1,7 +1,8 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import { ensureDenyListIndex } from '../../core/src/anonymisation/deny-list-store.js';
-import { ensureOperationIndices } from '../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../core/src/anonymisation/operation-log.js';
+import { ensureDeadLetterIndex } from '../../core/src/es/dead-letter-index.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import type { Logger } from '../../core/src/observability/logger.js';
 import { topicNames } from '../../core/src/kafka/topics.js';
@@ -9,7 +10,10 @@ import { runAutoAnonymisation } from './anonymisation/auto-anonymise.js';
 import { runQueuedOperations, type AnonymisationDeps } from './anonymisation/run-operation.js';
 import { writeAudit } from './audit.js';
 import type { JobsEnv } from './config.js';
+import { kafkaErasure } from './kafka/kafka-erasure.js';
+import { kafkaLogAdmin } from './kafka/log-admin.js';
 import { enforceTopicPolicy, type TopicPolicyReport } from './kafka/topic-policy.js';
+import { KafkaTruncator } from './kafka/truncate.js';
 import { LeaseLostError, withLease } from './lock.js';
 import type { JobMetrics } from './metrics.js';
 import { runRetention } from './retention/run-retention.js';
@@ -40,6 +44,16 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
   const { es, kafka, logger, metrics } = deps;
   const names = indexNames(config.ARIANE_INDEX_PREFIX);
   const windowMs = config.RETENTION_DAYS * DAY_MS;
+  const topics = topicNames(config.ARIANE_TOPIC_PREFIX);
+  const log = kafkaLogAdmin(kafka);
+  const truncator = new KafkaTruncator(
+    { log, logger: logger.child({ job: 'kafka_truncation' }), metrics },
+    {
+      topics: [topics.gateway, topics.services],
+      groups: [config.INGEST_GROUP_ID, ...config.KAFKA_RETAINING_GROUPS],
+      indexedTopics: [topics.deadLetter],
+    },
+  );
 
   /**
    * Runs `task` under the lease named `lease` (the job's own by default: jobs that rewrite the
@@ -72,7 +86,6 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
   }
 
   async function checkTopics(now: Date): Promise<TopicPolicyReport> {
-    const topics = topicNames(config.ARIANE_TOPIC_PREFIX);
     const report = await enforceTopicPolicy(
       kafka,
       topics,
@@ -102,6 +115,9 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
     return report;
   }
 
+  const kafkaCopies = config.KAFKA_TRUNCATE_ENABLED
+    ? kafkaErasure(truncator, log, config.INGEST_GROUP_ID)
+    : undefined;
   const anonymisationDeps = (signal: AbortSignal): AnonymisationDeps => ({
     es,
     names,
@@ -112,17 +128,37 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
     // bounds by the window; events older than the window are refused at ingest.
     denyListTtlMs: 2 * windowMs,
     keepSessionLinkage: config.ANONYMISATION_KEEP_SESSION_LINKAGE,
+    ...(kafkaCopies && { kafka: kafkaCopies }),
     signal,
   });
   const autoAnonymiseAfterDays = config.AUTO_ANONYMISE_AFTER_DAYS;
 
+  /** Truncation needs no lease (see KafkaTruncator); it is counted like the other jobs. */
+  async function truncation(now: Date) {
+    try {
+      const report = await truncator.run(now);
+      metrics.runs.inc({ job: 'kafka_truncation', outcome: 'success' });
+      metrics.lastSuccess.set({ job: 'kafka_truncation' }, Date.now() / 1000);
+      return report;
+    } catch (error) {
+      metrics.runs.inc({ job: 'kafka_truncation', outcome: 'failure' });
+      logger.error({ err: error, job: 'kafka_truncation' }, 'job run failed');
+      throw error;
+    }
+  }
+
   return {
     names,
     async prepare(): Promise<void> {
-      await ensureOperationIndices(es, names);
-      await ensureDenyListIndex(es, names);
+      await ensureOperationIndices(es, names, config.ES_NUMBER_OF_REPLICAS);
+      await ensureDenyListIndex(es, names, config.ES_NUMBER_OF_REPLICAS);
+      await ensureDeadLetterIndex(es, names, config.ES_NUMBER_OF_REPLICAS);
     },
     checkTopics,
+    /** Undefined when KAFKA_TRUNCATE_ENABLED=false. */
+    truncation: config.KAFKA_TRUNCATE_ENABLED ? truncation : undefined,
+    /** Closes what createJobs opened (the Kafka admin connection); idempotent. */
+    close: () => log.close(),
     retention: (now: Date) =>
       leased('retention', async (signal) => {
         await checkTopics(now);

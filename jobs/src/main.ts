@@ -15,7 +15,8 @@ import { liftHeldWriteBlocks } from './anonymisation/write-block.js';
 /**
  * Composition root of the jobs service: reads the environment, builds the clients, checks the
  * Kafka topics (exits non-zero in KAFKA_TOPIC_POLICY=refuse mode when they keep logs too long),
- * then schedules retention and anonymisation in UTC without overlap. Two instances are safe: each
+ * then schedules retention, anonymisation and the truncation of the input topics in UTC without
+ * overlap. Two instances are safe: each
  * run takes its lease in Elasticsearch. SIGTERM/SIGINT stop the schedules, wait for running jobs
  * and exit within JOBS_SHUTDOWN_TIMEOUT_MS, lifting any write block an unfinished erasure holds.
  */
@@ -59,6 +60,13 @@ async function main(): Promise<void> {
       name: 'anonymisation',
     }),
   ];
+  if (jobs.truncation)
+    tasks.push(
+      cron.schedule(config.KAFKA_TRUNCATE_CRON, track(jobs.truncation), {
+        ...options,
+        name: 'kafka-truncation',
+      }),
+    );
   if (jobs.autoAnonymisation)
     tasks.push(
       cron.schedule(config.AUTO_ANONYMISE_CRON, track(jobs.autoAnonymisation), {
@@ -78,6 +86,7 @@ async function main(): Promise<void> {
       port: ops.port,
       retention: config.RETENTION_CRON,
       anonymisation: config.ANONYMISATION_CRON,
+      kafkaTruncation: config.KAFKA_TRUNCATE_ENABLED ? config.KAFKA_TRUNCATE_CRON : 'off',
       autoAnonymiseAfterDays: config.AUTO_ANONYMISE_AFTER_DAYS ?? 'off',
     },
     'jobs scheduled',
@@ -88,7 +97,7 @@ async function main(): Promise<void> {
     // Half the deadline for running jobs to finish, the rest to lift any write block they hold.
     await Promise.race([Promise.all(running), sleep(config.JOBS_SHUTDOWN_TIMEOUT_MS / 2)]);
     await liftHeldWriteBlocks();
-    await Promise.all([ops.close(), es.close()]);
+    await Promise.all([ops.close(), es.close(), jobs.close()]);
   });
 }
 

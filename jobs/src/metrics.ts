@@ -8,6 +8,8 @@ export interface JobMetrics {
   readonly documentsPruned: Counter;
   readonly eventsAnonymised: Counter;
   readonly topicViolations: Gauge<'topic'>;
+  readonly kafkaRecordsTruncated: Counter<'topic'>;
+  readonly kafkaRecordsRetained: Gauge<'topic'>;
 }
 
 export function createJobMetrics(registry: Registry): JobMetrics {
@@ -42,6 +44,18 @@ export function createJobMetrics(registry: Registry): JobMetrics {
     topicViolations: new Gauge({
       name: 'ariane_kafka_topic_policy_violations',
       help: 'Retention policy violations found on each topic at the last check',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
+    kafkaRecordsTruncated: new Counter({
+      name: 'ariane_kafka_records_truncated_total',
+      help: 'Input-topic records deleted (DeleteRecords) once every known group had committed them',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
+    kafkaRecordsRetained: new Gauge({
+      name: 'ariane_kafka_records_untruncated',
+      help: 'Input-topic records kept at the last truncation because a known group had not committed them',
       labelNames: ['topic'],
       registers: [registry],
     }),

@@ -21,18 +21,22 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { requestIdOf, requestIdPlugin } from './plugins/request-id.js';
 import { anonymisationRoutes } from './routes/anonymisations/routes.js';
+import { deadLetterRoutes } from './routes/dead-letters/routes.js';
 import { eventRoutes } from './routes/events/routes.js';
 import { healthRoutes } from './routes/health/routes.js';
 import { operationRoutes } from './routes/operations/routes.js';
 import { requestRoutes } from './routes/requests/routes.js';
 import { sessionRoutes } from './routes/sessions/routes.js';
 import type { EventStore } from './store/event-store.js';
+import { cachedRouteBaselines } from './timeline/route-baselines.js';
 import { uiRoutes } from './ui/plugin.js';
 
 /**
- * The route plugins, in one list: a new resource (operations, anonymisations, the UI) is one
- * more line. Each plugin guards its own routes with `requireAccess` (plugins/access.ts) and
- * scopes every Elasticsearch query with `scopeToTenant` (store/scope.ts).
+ * The route plugins that need nothing but the shared context (`app.ariane`), in one list: a new
+ * read-only resource is one more line. Plugins that take options of their own (anonymisations
+ * and operations, given the operation store) are registered after them in `buildApp`. Each
+ * plugin guards its routes with `securedScope` (plugins/access.ts); the event store scopes every
+ * read to the caller's tenant (store/scope.ts).
  */
 const ROUTES: readonly FastifyPluginCallback[] = [
   healthRoutes,
@@ -40,7 +44,12 @@ const ROUTES: readonly FastifyPluginCallback[] = [
   sessionRoutes,
   eventRoutes,
   uiRoutes,
+  deadLetterRoutes,
 ];
+
+/** A route's usual duration moves slowly: one aggregation per route and tenant a minute. */
+const ROUTE_BASELINE_TTL_MS = 60_000;
+const ROUTE_BASELINE_ENTRIES = 2_000;
 
 export interface AppDeps {
   readonly store: EventStore;
@@ -82,6 +91,7 @@ export async function buildApp(config: QueryApiEnv, deps: AppDeps) {
     deps.logger.warn(
       'CURSOR_SECRET is not set: cursors are signed with a random key and do not survive a restart',
     );
+  const now = deps.now ?? (() => new Date());
   const context: QueryContext = {
     store: deps.store,
     names: indexNames(config.ARIANE_INDEX_PREFIX),
@@ -91,7 +101,12 @@ export async function buildApp(config: QueryApiEnv, deps: AppDeps) {
     cursorTtlMs: config.CURSOR_TTL_SECONDS * 1000,
     maxTimelineEvents: config.QUERY_MAX_TIMELINE_EVENTS,
     clockSkewToleranceMs: config.CLOCK_SKEW_TOLERANCE_MS,
-    now: deps.now ?? (() => new Date()),
+    baselines: cachedRouteBaselines(deps.store, {
+      ttlMs: ROUTE_BASELINE_TTL_MS,
+      maxEntries: ROUTE_BASELINE_ENTRIES,
+      now,
+    }),
+    now,
   };
   app.decorate('ariane', context);
   app.addHook('onClose', async () => deps.store.close());

@@ -33,8 +33,25 @@ const ARTIFACT = `org.elasticsearch.distribution.integ-test-zip:elasticsearch:${
 
 type EsLayout = ReturnType<typeof stackLayout>['elasticsearch'];
 
-/** A single-node Elasticsearch on 127.0.0.1 with security off, as a development cluster. */
-export function elasticsearchServer(config: StackConfig): LocalServer {
+/**
+ * How a node joins a cluster of several on 127.0.0.1 (stack/src/elasticsearch-cluster.ts), in
+ * place of the single-node discovery the local stack uses.
+ */
+export interface ClusterMembership {
+  readonly clusterName: string;
+  /** This node's name, unique in the cluster. */
+  readonly nodeName: string;
+  /** Transport ports of every node, this one's included: the discovery seeds. */
+  readonly seedTransportPorts: readonly number[];
+  /** The nodes that elect the first master on the cluster's first start. */
+  readonly initialMasterNodes: readonly string[];
+}
+
+/**
+ * An Elasticsearch node on 127.0.0.1 with security off: a single-node development cluster, or
+ * one node of a cluster when `cluster` is given.
+ */
+export function elasticsearchServer(config: StackConfig, cluster?: ClusterMembership): LocalServer {
   const stack = stackLayout(config);
   const layout = stack.elasticsearch;
   const endpoint = `http://127.0.0.1:${config.ES_PORT}`;
@@ -84,7 +101,7 @@ export function elasticsearchServer(config: StackConfig): LocalServer {
         renameSync(partial, layout.home);
       }
       for (const dir of [layout.data, layout.logs, layout.tmp]) mkdirSync(dir, { recursive: true });
-      writeConfig(config, layout);
+      writeConfig(config, layout, cluster);
       if (runAs) await handOver(runAs, stack.root, layout);
       await assertPortsFree('elasticsearch', {
         ES_PORT: config.ES_PORT,
@@ -165,14 +182,21 @@ export async function clusterIsYellow(url: string): Promise<boolean> {
   }
 }
 
-function writeConfig(config: StackConfig, layout: EsLayout): void {
+function writeConfig(config: StackConfig, layout: EsLayout, cluster?: ClusterMembership): void {
   const hasModule = (name: string) => existsSync(path.join(layout.home, 'modules', name));
-  const settings: Record<string, string | number | boolean> = {
-    'cluster.name': ES_CLUSTER_NAME,
+  const discovery: Record<string, string | readonly string[]> = cluster
+    ? {
+        'node.name': cluster.nodeName,
+        'discovery.seed_hosts': cluster.seedTransportPorts.map((port) => `127.0.0.1:${port}`),
+        'cluster.initial_master_nodes': cluster.initialMasterNodes,
+      }
+    : { 'discovery.type': 'single-node' };
+  const settings: Record<string, string | number | boolean | readonly string[]> = {
+    'cluster.name': cluster?.clusterName ?? ES_CLUSTER_NAME,
     'network.host': '127.0.0.1',
     'http.port': config.ES_PORT,
     'transport.port': config.ES_TRANSPORT_PORT,
-    'discovery.type': 'single-node',
+    ...discovery,
     'path.data': layout.data,
     'path.logs': layout.logs,
     // Deleting indices by wildcard is refused, so a test can only delete what it names.
@@ -186,8 +210,11 @@ function writeConfig(config: StackConfig, layout: EsLayout): void {
 
   const original = readFileSync(path.join(layout.distHome, 'config', 'elasticsearch.yml'), 'utf8');
   const ours = Object.entries(settings)
-    // JSON strings are valid YAML scalars, which keeps odd characters in paths safe.
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? JSON.stringify(value) : value}`)
+    // JSON strings and arrays are valid YAML, which keeps odd characters in paths safe.
+    .map(
+      ([key, value]) =>
+        `${key}: ${typeof value === 'object' || typeof value === 'string' ? JSON.stringify(value) : value}`,
+    )
     .join('\n');
   writeFileSync(
     path.join(layout.home, 'config', 'elasticsearch.yml'),

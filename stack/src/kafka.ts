@@ -167,6 +167,9 @@ function writeConfig(config: StackConfig, layout: ReturnType<typeof stackLayout>
     'transaction.state.log.min.isr': 1,
     // Consumers in tests join at once instead of after the default 3 s grace period.
     'group.initial.rebalance.delay.ms': 0,
+    // Truncated records leave the disk at the first retention check after their segment rolled
+    // (README, "Kafka is a buffer"); Kafka's default of 5 min would dominate that bound here.
+    'log.retention.check.interval.ms': 30_000,
     // Topics are created by `ingest` setup with their retention; a typo must not create one.
     'auto.create.topics.enable': 'false',
   };

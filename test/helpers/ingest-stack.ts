@@ -6,8 +6,14 @@ import { indexNames } from '../../core/src/es/index-names.js';
 import { topicNames, type TopicNames } from '../../core/src/kafka/topics.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import { IngestEnvSchema, type IngestEnv } from '../../ingest/src/config.js';
-import { prepareIngest, startIngest, type Ingest } from '../../ingest/src/ingest.js';
+import {
+  prepareIngest,
+  startIngest,
+  type Ingest,
+  type IngestDeps,
+} from '../../ingest/src/ingest.js';
 import { EsTestContext } from './elasticsearch.js';
+import { TEST_DENYLIST_KEY } from './jobs.js';
 import { KafkaTestContext } from './kafka.js';
 import { waitFor } from './wait.js';
 
@@ -35,6 +41,7 @@ export class IngestTestStack {
       KAFKA_TOPIC_PARTITIONS: '3',
       INGEST_RETRY_INITIAL_MS: '50',
       INGEST_RETRY_MAX_MS: '1000',
+      ANONYMISATION_DENYLIST_KEY: TEST_DENYLIST_KEY,
       ...env,
     });
   }
@@ -52,13 +59,20 @@ export class IngestTestStack {
     await prepareIngest(this.config, { kafka: this.kafka.kafka, es: this.es.client });
   }
 
-  /** Starts ingest in-process; `es` replaces the test's own client (e.g. one behind a proxy). */
-  async start(es: Client = this.es.client): Promise<Ingest> {
+  /**
+   * Starts ingest in-process; `es` replaces the test's own client (e.g. one behind a proxy), and
+   * `extra` adds collaborators such as a deny list.
+   */
+  async start(
+    es: Client = this.es.client,
+    extra: Pick<IngestDeps, 'denyList'> = {},
+  ): Promise<Ingest> {
     const ingest = await startIngest(this.config, {
       kafka: this.kafka.kafka,
       es,
       logger: createLogger('ingest-test', 'silent'),
       registry: new Registry(),
+      ...extra,
     });
     this.running = ingest;
     return ingest;

@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { ensureDenyListIndex } from '../../core/src/anonymisation/deny-list-store.js';
-import { ensureOperationIndices } from '../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../core/src/anonymisation/operation-log.js';
+import { ensureDeadLetterIndex } from '../../core/src/es/dead-letter-index.js';
 import type { IndexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { createLogger } from '../../core/src/observability/logger.js';
@@ -22,15 +23,20 @@ export function anonymisationTestDeps(es: Client, names: IndexNames): Anonymisat
   };
 }
 
-/** What an anonymisation needs under `prefix`: events template, operation and deny-list indices. */
+/**
+ * What an anonymisation needs under `prefix`: events template, operation, deny-list and
+ * dead-letter indices, with `replicas` replicas.
+ */
 export async function prepareAnonymisationIndices(
   es: Client,
   names: IndexNames,
   prefix: string,
+  replicas = 0,
 ): Promise<void> {
-  await installEventsTemplate(es, names, prefix);
-  await ensureOperationIndices(es, names);
-  await ensureDenyListIndex(es, names);
+  await installEventsTemplate(es, names, prefix, replicas);
+  await ensureOperationIndices(es, names, replicas);
+  await ensureDenyListIndex(es, names, replicas);
+  await ensureDeadLetterIndex(es, names, replicas);
 }
 
 /** Every document of `index` (up to 1000), `_id` included, oldest `@timestamp` first. */

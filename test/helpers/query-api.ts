@@ -23,8 +23,16 @@ export function queryApiConfig(overrides: Record<string, string> = {}): QueryApi
 export function stubStore(overrides: Partial<EventStore> = {}): EventStore {
   const unexpected = (name: string) => () => Promise.reject(new Error(`unexpected store.${name}`));
   return {
-    search: unexpected('search'),
-    count: unexpected('count'),
+    locateRequests: unexpected('locateRequests'),
+    requestEvents: unexpected('requestEvents'),
+    routeBaseline: unexpected('routeBaseline'),
+    searchRequests: unexpected('searchRequests'),
+    requestExists: unexpected('requestExists'),
+    sessionRequests: unexpected('sessionRequests'),
+    sessionExists: unexpected('sessionExists'),
+    searchEvents: unexpected('searchEvents'),
+    searchEventsAfter: unexpected('searchEventsAfter'),
+    searchDeadLetters: unexpected('searchDeadLetters'),
     openPointInTime: unexpected('openPointInTime'),
     closePointInTime: () => Promise.resolve(),
     ping: () => Promise.resolve(true),
@@ -117,18 +125,28 @@ export interface HopSpec {
   path?: string;
   method?: string;
   /** Backends called in order; `logged: false` makes a missing hop. */
-  backends: {
-    service: string;
-    offsetMs: number;
-    durationMs: number;
-    status: number;
-    logged?: boolean;
-    /** Shifts the service's own timestamps (clock skew). */
-    skewMs?: number;
-    /** The backend logged only X-CorrelationID, not X-Request-Id. */
-    correlationOnly?: boolean;
-    errorMessage?: string;
-  }[];
+  backends: BackendSpec[];
+  /** A failed filter in the transaction's policy path (a gateway rejection). */
+  failedFilter?: { name: string; type: string };
+  /** Services log W3C trace context: `trace.id`, `span.id` and their caller's `parent.id`. */
+  traceContext?: boolean;
+}
+
+export interface BackendSpec {
+  service: string;
+  /** From the gateway's leg 0 start for a backend; from its caller's start for a downstream call. */
+  offsetMs: number;
+  durationMs: number;
+  status: number;
+  logged?: boolean;
+  /** Shifts the service's own timestamps (clock skew). */
+  skewMs?: number;
+  /** The backend logged only X-CorrelationID, not X-Request-Id. */
+  correlationOnly?: boolean;
+  errorMessage?: string;
+  errorCode?: string;
+  /** Services this one calls in turn; they log X-Request-Id only (no correlation id). */
+  downstream?: BackendSpec[];
 }
 
 /**
@@ -174,19 +192,31 @@ export function requestEvents(spec: HopSpec): TraceEvent[] {
       url: { path: spec.path ?? '/api/v1/things' },
       service: { name: 'piste-gateway', type: 'gateway', node: { name: 'gw-1' } },
       network: { direction: legNumber === 0 ? 'inbound' : 'outbound' },
+      // As ingest writes it: each leg is a span of its own.
+      span: { id: `${spec.transactionId}-leg${legNumber}` },
+      ...(spec.traceContext ? { trace: { id: `trace-${spec.transactionId}` } } : {}),
       ariane: ariane(at, { leg: legNumber }),
     });
   const events: TraceEvent[] = [leg(0, spec.start, spec.durationMs, spec.status)];
-  spec.backends.forEach((backend, index) => {
-    const legStart = plus(spec.start, backend.offsetMs);
-    events.push(leg(index + 1, legStart, backend.durationMs, backend.status));
+  const traceId = spec.traceContext ? `trace-${spec.transactionId}` : undefined;
+  const service = (
+    backend: BackendSpec,
+    startAt: string,
+    correlated: boolean,
+    parentSpan: string,
+  ): void => {
     if (backend.logged === false) return;
-    const serviceStart = plus(legStart, 1 + (backend.skewMs ?? 0));
+    const serviceStart = plus(startAt, backend.skewMs ?? 0);
+    const spanId = `${spec.transactionId}-${backend.service}`;
+    const serviceAriane = ariane(serviceStart, {
+      source: { topic: 'ariane.services', partition: 0, offset: '0' },
+    });
+    if (!correlated) delete serviceAriane.correlation_ids;
     events.push(
       traceEvent({
         tenant: common.tenant,
         at: serviceStart,
-        id: `${spec.transactionId}-${backend.service}`,
+        id: spanId,
         event: {
           id: '',
           dataset: 'service.log',
@@ -204,16 +234,60 @@ export function requestEvents(spec: HopSpec): TraceEvent[] {
           response: { status_code: backend.status },
         },
         service: { name: backend.service, type: 'backend', node: { name: `${backend.service}-0` } },
+        ...(traceId
+          ? { trace: { id: traceId }, span: { id: spanId }, parent: { id: parentSpan } }
+          : {}),
         ...(backend.errorMessage
-          ? { error: { message: backend.errorMessage, type: 'Error' } }
+          ? {
+              error: {
+                message: backend.errorMessage,
+                type: 'Error',
+                ...(backend.errorCode ? { code: backend.errorCode } : {}),
+              },
+            }
           : {}),
         message: `${backend.service} handled the request`,
-        ariane: ariane(serviceStart, {
-          source: { topic: 'ariane.services', partition: 0, offset: '0' },
-        }),
+        ariane: serviceAriane,
       }),
     );
+    for (const inner of backend.downstream ?? [])
+      service(inner, plus(serviceStart, inner.offsetMs), false, spanId);
+  };
+  spec.backends.forEach((backend, index) => {
+    const legStart = plus(spec.start, backend.offsetMs);
+    events.push(leg(index + 1, legStart, backend.durationMs, backend.status));
+    service(backend, plus(legStart, 1), true, `${spec.transactionId}-leg${index + 1}`);
   });
+  if (spec.failedFilter)
+    events.push(
+      traceEvent({
+        ...common,
+        at: spec.start,
+        id: `${spec.transactionId}-circuit`,
+        event: {
+          id: '',
+          dataset: 'axway.circuit_path',
+          kind: 'event',
+          category: ['web'],
+          type: ['info'],
+          outcome: 'unknown',
+          ingested: spec.start,
+        },
+        service: { name: 'piste-gateway', type: 'gateway' },
+        ariane: {
+          ...ariane(spec.start),
+          circuit_path: [
+            {
+              policy: 'API Broker',
+              filters: [
+                { name: 'Set service context', type: 'VApiServiceContextFilter', status: 'Pass' },
+                { ...spec.failedFilter, status: 'Fail' },
+              ],
+            },
+          ],
+        },
+      }),
+    );
   const end = plus(spec.start, spec.durationMs);
   events.push(
     traceEvent({

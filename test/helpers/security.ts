@@ -5,14 +5,14 @@ import { Registry } from 'prom-client';
 import {
   createOperationStore,
   ensureOperationIndices,
-} from '../../core/src/anonymisation/operations.js';
+} from '../../core/src/anonymisation/operation-log.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
 import { indexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import { TraceEventSchema, type TraceEvent } from '../../core/src/schemas/trace-event.js';
 import { buildApp } from '../../query-api/src/app.js';
-import { createElasticsearchEventStore } from '../../query-api/src/store/event-store.js';
+import { createElasticsearchEventStore } from '../../query-api/src/store/elasticsearch-event-store.js';
 import { EsTestContext } from './elasticsearch.js';
 import { queryApiConfig, requestEvents, traceEvent } from './query-api.js';
 
@@ -99,7 +99,7 @@ export async function startFixtureApi(overrides: Record<string, string> = {}): P
     API_KEYS: OWN_API_KEY_ENTRY,
     ...overrides,
   });
-  await installEventsTemplate(es.client, names, prefix);
+  await installEventsTemplate(es.client, names, prefix, 0);
   const events = securityFixtures();
   const result = await es.client.bulk({
     refresh: 'wait_for',
@@ -112,7 +112,7 @@ export async function startFixtureApi(overrides: Record<string, string> = {}): P
   });
   assert.equal(result.errors, false);
   await es.waitForCount(names.eventsPattern, events.length);
-  await ensureOperationIndices(es.client, names);
+  await ensureOperationIndices(es.client, names, 0);
   const operations = createOperationStore(es.client, names);
   const queue = async (tenant: string) =>
     (

@@ -3,13 +3,13 @@ import { Registry } from 'prom-client';
 import {
   createOperationStore,
   ensureOperationIndices,
-} from '../../core/src/anonymisation/operations.js';
+} from '../../core/src/anonymisation/operation-log.js';
 import { indexNames, type IndexNames } from '../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
 import { buildApp } from '../../query-api/src/app.js';
-import { createElasticsearchEventStore } from '../../query-api/src/store/event-store.js';
+import { createElasticsearchEventStore } from '../../query-api/src/store/elasticsearch-event-store.js';
 import { indexEvents, traceEvent, type EventSpec } from './dashboards.js';
 import { EsTestContext } from './elasticsearch.js';
 import { queryApiConfig, token } from './query-api.js';
@@ -102,9 +102,9 @@ export async function startQueryApi(
   const es = new EsTestContext();
   const prefix = es.prefix(label);
   const names = indexNames(prefix);
-  await installEventsTemplate(es.client, names, prefix);
+  await installEventsTemplate(es.client, names, prefix, 0);
   await indexEvents(es.client, names, events);
-  if (options.operations === true) await ensureOperationIndices(es.client, names);
+  if (options.operations === true) await ensureOperationIndices(es.client, names, 0);
   const config = queryApiConfig({
     ARIANE_INDEX_PREFIX: prefix,
     ES_URL: process.env.ES_URL ?? 'http://127.0.0.1:9200',

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { IndexNames } from '../es/index-names.js';
 import type { Logger } from '../observability/logger.js';
 import type { TraceEvent } from '../schemas/trace-event.js';
-import type { DenyList } from './deny-list.js';
+import { EMPTY_DENY_LIST, type DenyList } from './deny-list.js';
 import { SELECTOR_FIELDS, SELECTOR_TYPES, TENANT_FIELD, type SelectorType } from './selector.js';
+import { ensureSmallIndex, smallIndexMappings } from '../es/small-indices.js';
 
 /**
  * The Elasticsearch-backed deny list: one entry per anonymisation operation, written by the job
@@ -25,18 +26,7 @@ export const DenyListEntrySchema = z.object({
 });
 export type DenyListEntry = z.infer<typeof DenyListEntrySchema>;
 
-export const DENY_LIST_MAPPINGS = {
-  dynamic: 'strict',
-  properties: {
-    operation_id: { type: 'keyword' },
-    tenant: { type: 'keyword' },
-    selector_type: { type: 'keyword' },
-    digest: { type: 'keyword' },
-    from: { type: 'date' },
-    to: { type: 'date' },
-    expires_at: { type: 'date' },
-  },
-} as const;
+export const DENY_LIST_MAPPINGS = smallIndexMappings('denylist');
 
 /** Values that Elasticsearch treats as equal must hash equal: IPs are compared canonically. */
 function canonical(type: SelectorType, value: string): string {
@@ -79,8 +69,27 @@ export function buildDenyList(entries: readonly DenyListEntry[], key: string): D
     list.push(entry);
     byDigest.set(entry.digest, list);
   }
-  if (byDigest.size === 0) return { match: () => undefined };
+  if (byDigest.size === 0) return EMPTY_DENY_LIST;
   return {
+    matchTokens(tokens, tenant) {
+      const found = new Map<string, string>();
+      for (const token of new Set(tokens)) {
+        if (token.length === 0 || token.length > 512 || found.has(token)) continue;
+        for (const type of SELECTOR_TYPES) {
+          const hit = byDigest
+            .get(selectorDigest(key, type, token))
+            ?.find(
+              (entry) =>
+                entry.selector_type === type && (tenant === undefined || entry.tenant === tenant),
+            );
+          if (hit) {
+            found.set(token, hit.operation_id);
+            break;
+          }
+        }
+      }
+      return [...found].map(([value, operationId]) => ({ value, operationId }));
+    },
     match(event: TraceEvent): string | undefined {
       const tenant = valuesAt(event, TENANT_FIELD)[0];
       const timestamp = Date.parse(event['@timestamp']);
@@ -103,17 +112,12 @@ export function buildDenyList(entries: readonly DenyListEntry[], key: string): D
   };
 }
 
-export async function ensureDenyListIndex(es: Client, names: IndexNames): Promise<void> {
-  const exists = await es.indices.exists({ index: names.denyList });
-  if (exists) return;
-  await es.indices.create(
-    {
-      index: names.denyList,
-      settings: { number_of_shards: 1, number_of_replicas: 0 },
-      mappings: DENY_LIST_MAPPINGS,
-    },
-    { ignore: [400] },
-  );
+export async function ensureDenyListIndex(
+  es: Client,
+  names: IndexNames,
+  replicas: number,
+): Promise<void> {
+  await ensureSmallIndex(es, names.denyList, 'denylist', replicas);
 }
 
 /** Idempotent: the entry's id is its operation id. Resolves once the entry is searchable. */
@@ -209,7 +213,7 @@ export interface DenyListRefresherOptions {
  * Elasticsearch never empties the list. `start` resolves after the first load.
  */
 export class DenyListRefresher implements DenyList {
-  #current: DenyList = { match: () => undefined };
+  #current: DenyList = EMPTY_DENY_LIST;
   #timer: NodeJS.Timeout | undefined;
   #loading: Promise<void> | undefined;
 
@@ -217,6 +221,10 @@ export class DenyListRefresher implements DenyList {
 
   match(event: TraceEvent): string | undefined {
     return this.#current.match(event);
+  }
+
+  matchTokens(tokens: Iterable<string>, tenant: string | undefined) {
+    return this.#current.matchTokens(tokens, tenant);
   }
 
   async refresh(): Promise<void> {

@@ -11,6 +11,19 @@ import type { TraceEvent } from '../schemas/trace-event.js';
 export interface DenyList {
   /** The id of the anonymisation operation whose selector matches this event, if any. */
   match(event: TraceEvent): string | undefined;
+  /**
+   * The selector values among `tokens` (the words of a record ingest could not parse, so a dead
+   * letter) that an active entry of `tenant` names, whatever the entry's time range (a dead
+   * letter has no trusted event time), with the entry's operation. An unattributed dead letter
+   * (`tenant` undefined) matches entries of every tenant, as the operations rewrite those too.
+   */
+  matchTokens(
+    tokens: Iterable<string>,
+    tenant: string | undefined,
+  ): { readonly value: string; readonly operationId: string }[];
 }
 
-export const EMPTY_DENY_LIST: DenyList = Object.freeze({ match: () => undefined });
+export const EMPTY_DENY_LIST: DenyList = Object.freeze({
+  match: () => undefined,
+  matchTokens: () => [],
+});

@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
-import type { IndexNames } from '../es/index-names.js';
-import { ArianeError } from '../errors.js';
+import { smallIndexMappings } from '../es/small-indices.js';
 import { looksPersonal } from './scrub.js';
 import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
 
@@ -11,7 +8,8 @@ import { AnonymisationSelectorSchema, SelectorTypeSchema } from './selector.js';
  * (which runs them). The operation document never holds the selector's value: only its type and
  * time range. The value lives in `<prefix>-anonymisation-requests`, one document per operation,
  * until the operation ends; the job then deletes it and expunges that index's segments
- * (docs/adr/002-anonymisation-and-retention.md).
+ * (docs/adr/002-anonymisation-and-retention.md). This module holds the schemas and contracts;
+ * `operation-log.ts` is the one module that reads and writes those two indices.
  */
 
 export const REASON_MAX_LENGTH = 200;
@@ -45,14 +43,91 @@ export type OperationStatus = z.infer<typeof OperationStatusSchema>;
 
 const isoDate = z.iso.datetime({ offset: true });
 
+/** Kafka offsets are int64: kept as decimal strings. */
+const offset = z.string().regex(/^\d+$/);
+
+/**
+ * One partition of an input topic once the operation truncated it. Passed when its log now starts
+ * at or past ingest's commit at the start of the operation: every record Elasticsearch held then
+ * (the ones the rewrite covered) can no longer be read from Kafka.
+ */
+export const KafkaPartitionProofSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int().nonnegative(),
+  /** Ingest's committed offset when the operation started; absent when it had none. */
+  committedAtStart: offset.optional(),
+  logStartOffset: offset,
+  highWatermark: offset,
+  /** Records still readable, [logStartOffset, highWatermark): not yet committed by every group. */
+  tailRecords: z.number().int().nonnegative(),
+  /** How many of those were read, and how many hold the selector value (never the value). */
+  tailScanned: z.number().int().nonnegative(),
+  tailMatches: z.number().int().nonnegative(),
+  passed: z.boolean(),
+});
+export type KafkaPartitionProof = z.infer<typeof KafkaPartitionProofSchema>;
+
+/**
+ * The dead-letter index after the operation: every dead letter of the tenant, or of no known
+ * tenant, that held the selector value was rewritten with its payload scrubbed, and a merge left
+ * no deleted document (an old version) on any shard copy. Counts only, never a value.
+ */
+export const DeadLetterProofSchema = z.object({
+  index: z.string(),
+  /** Dead letters of the tenant or of no known tenant, read on the last check. */
+  scanned: z.number().int().nonnegative(),
+  rewritten: z.number().int().nonnegative(),
+  /** Of the scanned, how many still hold the value (0 to pass). */
+  remaining: z.number().int().nonnegative(),
+  /** Deleted documents left on the index's shard copies, primaries and replicas (0 to pass). */
+  deletedOnDisk: z.number().int().nonnegative(),
+  checks: z.number().int().nonnegative(),
+  passed: z.boolean(),
+});
+export type DeadLetterProof = z.infer<typeof DeadLetterProofSchema>;
+
+/** One result per copy Ariane holds. */
+export const CopyVerificationsSchema = z.object({
+  elasticsearch: z.object({
+    indices: z.array(z.string()),
+    checks: z.number().int().nonnegative(),
+    passed: z.boolean(),
+  }),
+  /**
+   * The input topics and the dead-letter topic, per partition. Absent when Kafka truncation is
+   * off (KAFKA_TRUNCATE_ENABLED=false).
+   */
+  kafka: z.array(KafkaPartitionProofSchema).optional(),
+  /** Absent only on operations that ended before dead letters were indexed. */
+  deadLetters: DeadLetterProofSchema.optional(),
+});
+export type CopyVerifications = z.infer<typeof CopyVerificationsSchema>;
+
 export const VerificationSchema = z.object({
   passed: z.boolean(),
   /** Number of individual checks run (searches, term lookups, source scans, segment stats). */
   checks: z.number().int().nonnegative(),
   /** Which checks failed, as `<check>:<index>[:<field>]`; never a value. */
   failures: z.array(z.string()),
+  copies: CopyVerificationsSchema.optional(),
 });
 export type Verification = z.infer<typeof VerificationSchema>;
+
+/**
+ * When each copy went. Kafka's on-disk deletion is not observable through Kafka's API, so it is
+ * given as the deadline the topic and broker settings guarantee on a partition that keeps
+ * receiving records (README, "Kafka is a buffer, not a store").
+ */
+export const ErasureTimesSchema = z.object({
+  elasticsearchAt: isoDate,
+  /** From then on no truncated record can be read from Kafka. */
+  kafkaTruncatedAt: isoDate.optional(),
+  /** By then the truncated records' segment files are deleted. */
+  kafkaOffDiskBy: isoDate.optional(),
+  /** From the request to the last of these. */
+  timeToErasureMs: z.number().int().nonnegative(),
+});
+export type ErasureTimes = z.infer<typeof ErasureTimesSchema>;
 
 export const OperationErrorSchema = z.object({ code: z.string(), message: z.string() });
 
@@ -63,6 +138,7 @@ export const OperationResultSchema = z.object({
   eventsDeleted: z.number().int().nonnegative(),
   indicesTouched: z.array(z.string()),
   verification: VerificationSchema.optional(),
+  erasure: ErasureTimesSchema.optional(),
   errors: z.array(OperationErrorSchema),
 });
 export type OperationResult = z.infer<typeof OperationResultSchema>;
@@ -92,75 +168,8 @@ export const OperationSchema = z.object({
 });
 export type Operation = z.infer<typeof OperationSchema>;
 
-const OPERATION_MAPPINGS = {
-  dynamic: false,
-  properties: {
-    operationId: { type: 'keyword' },
-    kind: { type: 'keyword' },
-    tenant: { type: 'keyword' },
-    requestedBy: { type: 'keyword' },
-    reason: { type: 'text', index: false },
-    selector: {
-      properties: { type: { type: 'keyword' }, from: { type: 'date' }, to: { type: 'date' } },
-    },
-    status: { type: 'keyword' },
-    createdAt: { type: 'date' },
-    updatedAt: { type: 'date' },
-  },
-} as const;
-
-const REQUEST_MAPPINGS = {
-  dynamic: 'strict',
-  properties: { value: { type: 'keyword', index: false, doc_values: false } },
-} as const;
-
 /** Exported for the Kibana Compliance dashboard's field check (dashboards/src/panels.ts). */
-export const AUDIT_MAPPINGS = {
-  dynamic: false,
-  properties: {
-    kind: { type: 'keyword' },
-    operationId: { type: 'keyword' },
-    tenant: { type: 'keyword' },
-    outcome: { type: 'keyword' },
-    at: { type: 'date' },
-  },
-} as const;
-
-const LOCK_MAPPINGS = {
-  dynamic: 'strict',
-  properties: { owner: { type: 'keyword' }, expiresAt: { type: 'date' } },
-} as const;
-
-/**
- * Creates the operations, requests, audit and locks indices if missing (idempotent; a concurrent
- * creator's "already exists" is ignored). One shard, no replica set explicitly: these are small.
- */
-export async function ensureOperationIndices(es: Client, names: IndexNames): Promise<void> {
-  const wanted: [string, object][] = [
-    [names.operations, OPERATION_MAPPINGS],
-    [names.anonymisationRequests, REQUEST_MAPPINGS],
-    [names.audit, AUDIT_MAPPINGS],
-    [names.locks, LOCK_MAPPINGS],
-  ];
-  for (const [index, mappings] of wanted) {
-    if (await es.indices.exists({ index })) continue;
-    await es.indices.create(
-      {
-        index,
-        settings: {
-          number_of_shards: 1,
-          number_of_replicas: 0,
-          'merge.policy.expunge_deletes_allowed': 0,
-          // The conventions' $offset + $limit window (100000), as on the events indices;
-          // Elasticsearch's default of 10000 would turn a valid page request into an error.
-          max_result_window: 100_000,
-        },
-        mappings,
-      },
-      { ignore: [400] },
-    );
-  }
-}
+export const AUDIT_MAPPINGS = smallIndexMappings('audit');
 
 export interface NewOperation {
   readonly tenant: string;
@@ -168,120 +177,9 @@ export interface NewOperation {
   readonly request: AnonymisationRequest;
 }
 
-/**
- * Queues an operation: the pending operation document first, then the clear value in the
- * requests index. If the second write fails the operation is marked failed, so a clear value
- * never exists without an operation that will delete it.
- */
-export async function queueAnonymisation(
-  es: Client,
-  names: IndexNames,
-  input: NewOperation,
-  now: Date = new Date(),
-): Promise<Operation> {
-  const { selector, reason } = input.request;
-  const at = now.toISOString();
-  const operation: Operation = OperationSchema.parse({
-    operationId: randomUUID(),
-    kind: 'anonymisation',
-    tenant: input.tenant,
-    requestedBy: input.requestedBy,
-    reason,
-    selector: {
-      type: selector.type,
-      ...(selector.from !== undefined && { from: new Date(selector.from).toISOString() }),
-      ...(selector.to !== undefined && { to: new Date(selector.to).toISOString() }),
-    },
-    status: 'pending',
-    createdAt: at,
-    updatedAt: at,
-    attempts: 0,
-    progress: { done: 0, total: 0 },
-  });
-  await es.index({
-    index: names.operations,
-    id: operation.operationId,
-    op_type: 'create',
-    document: operation,
-    refresh: 'wait_for',
-  });
-  try {
-    await es.index({
-      index: names.anonymisationRequests,
-      id: operation.operationId,
-      op_type: 'create',
-      document: { value: selector.value },
-      refresh: 'wait_for',
-    });
-  } catch (error) {
-    await es.index({
-      index: names.operations,
-      id: operation.operationId,
-      document: {
-        ...operation,
-        status: 'failed',
-        updatedAt: new Date().toISOString(),
-        result: {
-          eventsMatched: 0,
-          eventsAnonymised: 0,
-          eventsDeleted: 0,
-          indicesTouched: [],
-          errors: [
-            { code: 'ARIANE_STORE_UNAVAILABLE', message: 'the request could not be stored' },
-          ],
-        },
-      },
-      refresh: 'wait_for',
-    });
-    throw error;
-  }
-  return operation;
-}
-
-/** The operation if it exists and belongs to `tenant`; another tenant's operation is invisible. */
-export async function findOperation(
-  es: Client,
-  names: IndexNames,
-  operationId: string,
-  tenant: string,
-): Promise<Operation | undefined> {
-  const found = await es.get<Operation>(
-    { index: names.operations, id: operationId },
-    { ignore: [404] },
-  );
-  if (!found.found || !found._source) return undefined;
-  const operation = OperationSchema.parse(found._source);
-  return operation.tenant === tenant ? operation : undefined;
-}
-
 export interface OperationPage {
   readonly total: number;
   readonly items: Operation[];
-}
-
-/** Newest first, for audit. */
-export async function listOperations(
-  es: Client,
-  names: IndexNames,
-  tenant: string,
-  page: { readonly limit: number; readonly offset: number },
-): Promise<OperationPage> {
-  const result = await es.search<Operation>(
-    {
-      index: names.operations,
-      from: page.offset,
-      size: page.limit,
-      track_total_hits: true,
-      query: { term: { tenant } },
-      sort: [{ createdAt: 'desc' }, { operationId: 'asc' }],
-    },
-    { ignore: [404] },
-  );
-  const total = result.hits?.total;
-  return {
-    total: typeof total === 'number' ? total : (total?.value ?? 0),
-    items: (result.hits?.hits ?? []).map((hit) => OperationSchema.parse(hit._source)),
-  };
 }
 
 /**
@@ -295,16 +193,4 @@ export interface OperationStore {
     tenant: string,
     page: { readonly limit: number; readonly offset: number },
   ): Promise<OperationPage>;
-}
-
-export function createOperationStore(es: Client, names: IndexNames): OperationStore {
-  const unavailable = (error: unknown): never => {
-    if (error instanceof ArianeError) throw error;
-    throw new ArianeError('ARIANE_STORE_UNAVAILABLE');
-  };
-  return {
-    queue: (input) => queueAnonymisation(es, names, input).catch(unavailable),
-    find: (operationId, tenant) => findOperation(es, names, operationId, tenant).catch(unavailable),
-    list: (tenant, page) => listOperations(es, names, tenant, page).catch(unavailable),
-  };
 }

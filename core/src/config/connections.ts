@@ -47,6 +47,11 @@ export const ConnectionEnvSchema = z.object({
   /** Used only when Ariane creates its topics (setup, or ingest finding them missing). */
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   KAFKA_TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
+  /**
+   * Replicas of every index Ariane creates (daily events through the template, and the small
+   * indices). Used when creating; the small indices are also brought to it at start-up.
+   */
+  ES_NUMBER_OF_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),
   ARIANE_INDEX_PREFIX: namePrefix.default('ariane'),
   ARIANE_TOPIC_PREFIX: namePrefix.default('ariane'),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(10),

@@ -16,6 +16,8 @@ export interface IndexNames {
   readonly denyList: string;
   /** The one place a selector's clear value lives, until its anonymisation operation ends. */
   readonly anonymisationRequests: string;
+  /** Records ingest could not index, with their payload: searchable by support, erasable. */
+  readonly deadLetters: string;
   eventsIndexFor(date: Date): string;
 }
 
@@ -32,6 +34,7 @@ export function indexNames(prefix: string): IndexNames {
     locks: `${prefix}-locks`,
     denyList: `${prefix}-denylist`,
     anonymisationRequests: `${prefix}-anonymisation-requests`,
+    deadLetters: `${prefix}-dead-letters`,
     eventsIndexFor: (date: Date) => `${eventsPrefix}${utcDaySuffix(date)}`,
   });
 }

@@ -20,20 +20,32 @@ export function topicNames(prefix: string): TopicNames {
 const HOUR_MS = 3_600_000;
 
 /**
+ * The longest a segment stays open. jobs/ truncates the input topics once ingest has committed
+ * their records (DeleteRecords), which makes them unreadable at once; their bytes leave the disk
+ * only with their whole segment, so this is most of the time a truncated record's bytes can
+ * outlive its truncation (jobs/src/kafka/truncate.ts, `diskErasureBoundMs`).
+ */
+export const SEGMENT_MAX_MS = 10 * 60_000;
+/** Segments also roll at this size, so a busy partition never holds one huge open file. */
+export const SEGMENT_MAX_BYTES = 128 * 1024 * 1024;
+
+/**
  * Topic settings that bound how long a raw record can live in Kafka. A record is deleted only
  * when its whole segment is older than `retention.ms`, checked every
  * `log.retention.check.interval.ms` and removed `file.delete.delay.ms` later, so the worst-case
  * age is their sum plus `segment.ms`. `LogAppendTime` stops a producer's clock from pinning a
- * segment with future timestamps. jobs/ verifies these on every start.
+ * segment with future timestamps. jobs/ verifies these on every start. Retention is the safety
+ * net for records ingest has not committed (ingest down); the short segments bound the life on
+ * disk of those it has, once truncated.
  */
 export function boundedRetentionTopicConfig(retentionDays: number): Record<string, string> {
   const windowMs = retentionDays * 24 * HOUR_MS;
-  const segmentMs = Math.min(12 * HOUR_MS, windowMs / 10);
-  const retentionMs = windowMs - segmentMs - HOUR_MS;
+  const retentionMs = windowMs - SEGMENT_MAX_MS - HOUR_MS;
   return {
     'cleanup.policy': 'delete',
     'retention.ms': String(Math.max(retentionMs, HOUR_MS)),
-    'segment.ms': String(segmentMs),
+    'segment.ms': String(SEGMENT_MAX_MS),
+    'segment.bytes': String(SEGMENT_MAX_BYTES),
     'message.timestamp.type': 'LogAppendTime',
     'file.delete.delay.ms': '60000',
   };

@@ -26,6 +26,9 @@ export const DEAD_LETTER_REASONS = [
 export const DeadLetterReasonSchema = z.enum(DEAD_LETTER_REASONS);
 export type DeadLetterReason = z.infer<typeof DeadLetterReasonSchema>;
 
+/** X-Tenant-Id as the query API accepts it. */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
 export const DeadLetterIssueSchema = z.object({ path: z.string(), message: z.string() });
 export type DeadLetterIssue = z.infer<typeof DeadLetterIssueSchema>;
 
@@ -35,6 +38,11 @@ export const DeadLetterRecordSchema = z.object({
   issues: z.array(DeadLetterIssueSchema),
   /** Shipper envelopes recognised around the line, outermost first (filebeat, cri, otlp...). */
   envelopes: z.array(z.string()).optional(),
+  /**
+   * X-Tenant-Id when the payload names exactly one (a best-effort read of a record that failed
+   * validation); absent when it names none or several. It decides who may see the dead letter.
+   */
+  tenant: z.string().regex(TENANT_ID_PATTERN).optional(),
   source: z.object({
     topic: z.string(),
     partition: z.number().int().nonnegative(),
@@ -49,5 +57,23 @@ export const DeadLetterRecordSchema = z.object({
     truncated: z.boolean(),
   }),
   failed_at: z.iso.datetime({ offset: true }),
+  /**
+   * The anonymisation that scrubbed it: the job's rewrite of a stored dead letter, or ingest
+   * itself when an active deny-list entry's value was in a new one.
+   */
+  anonymisation_id: z.string().optional(),
 });
 export type DeadLetterRecord = z.infer<typeof DeadLetterRecordSchema>;
+
+/**
+ * A dead letter as `<prefix>-dead-letters` keeps it, under the id `deadLetterId` gives it. An
+ * anonymisation that found its selector's value in it rewrites it in place: payload and issues
+ * scrubbed, stamped with the operation's id.
+ */
+export const StoredDeadLetterSchema = DeadLetterRecordSchema;
+export type StoredDeadLetter = z.infer<typeof StoredDeadLetterSchema>;
+
+/** The record's source position: the same for a replay of the same source record. */
+export function deadLetterId(record: Pick<DeadLetterRecord, 'source'>): string {
+  return `${record.source.topic}:${record.source.partition}:${record.source.offset}`;
+}

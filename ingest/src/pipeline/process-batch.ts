@@ -9,7 +9,7 @@ import type { IngestMetrics } from '../metrics.js';
 import type { BatchSink, BulkDocument, BulkItemResult } from '../sink/batch-sink.js';
 import type { DeadLetterSink } from '../sink/dead-letter-writer.js';
 import type { SourceBatch, SourceRecord } from '../source/source-record.js';
-import { buildDeadLetter } from './dead-letter.js';
+import { buildDeadLetter, withDenyList } from './dead-letter.js';
 import type { TimePolicy } from './event-time.js';
 import type { ServiceNameRules } from '../formats/service-log/service-identity.js';
 import type { TopicKind } from '../formats/input-format.js';
@@ -238,7 +238,8 @@ async function deliverBulk(
       ),
     );
   if (dead.length > 0) {
-    await whileHeartbeating(batch, deps.deadLetters.send(dead));
+    const stored = dead.map((letter) => withDenyList(letter, deps.denyList));
+    await whileHeartbeating(batch, deps.deadLetters.send(stored));
     for (const record of dead) metrics.deadLettered.inc({ reason: record.reason });
     log.warn({ count: dead.length, firstOffset: dead[0]!.source.offset }, 'records dead-lettered');
   }

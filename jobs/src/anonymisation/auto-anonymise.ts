@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { dayOfEventsIndex, type IndexNames } from '../../../core/src/es/index-names.js';
 import { writeAudit } from '../audit.js';
+import { listEventIndices } from '../es/event-indices.js';
 import { retentionCutoff } from '../retention/plan.js';
 import {
   deletedDocsOnDisk,
@@ -11,7 +12,8 @@ import {
   type LiveErasureProof,
 } from './erase.js';
 import { liftStaleWriteBlocks } from './write-block.js';
-import { newRunIds, rewriteIndex, type AnonymisationDeps } from './run-operation.js';
+import type { AnonymisationDeps } from './anonymisation-deps.js';
+import { newRunIds, rewriteIndex } from './rewrite.js';
 
 /**
  * The optional policy "anonymise every event older than N days": the same rewrite, erasure and
@@ -100,12 +102,9 @@ export async function runAutoAnonymisation(
     failures: [],
   };
   await liftStaleWriteBlocks(es, names.locks);
-  const listed = await es.cat.indices({
-    index: names.eventsPattern,
-    format: 'json',
-    h: ['index', 'status'],
-  });
-  const open = listed.filter((row) => row.status !== 'close').map((row) => String(row.index));
+  const open = (await listEventIndices(es, names))
+    .filter((index) => !index.closed)
+    .map((index) => index.name);
   const run = newRunIds();
   for (const index of indicesBeforeCutoff(open, names, cutoff)) {
     const matched = await rewriteIndex(deps, {

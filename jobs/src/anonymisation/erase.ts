@@ -8,7 +8,10 @@ import { withWriteBlock } from './write-block.js';
  * values) stay in their Lucene segment until a merge rewrites it. So: refresh and flush (a Lucene
  * commit, the translog trimmed), make sure a single deleted document is enough to merge a segment
  * (`expunge_deletes_allowed: 0`, which the events template already sets), force-merge with
- * `only_expunge_deletes`, then check every shard copy reports no deleted document.
+ * `only_expunge_deletes`, then check every shard copy, primaries and replicas (index stats at
+ * `level=shards` list each started copy), reports no deleted document. A force merge runs on
+ * every copy; a copy that cannot be reached (its node left, still recovering) defers the erasure
+ * to the next run, since its files cannot be proven clean.
  *
  * A merge cannot drop a deleted version that shard history retention still holds: every shard
  * copy keeps the operations above its retention leases' `retaining_seq_no`, and Elasticsearch
@@ -102,6 +105,27 @@ async function waitForHistoryRelease(es: Client, index: string, waitMs: number):
     await sleep(LEASE_POLL_MS);
 }
 
+/**
+ * Unassigned copies that were never allocated hold nothing on any disk. One that was (its node
+ * left, it failed) still has its files where it was, and one still initializing is being copied:
+ * neither can be merged or checked now, so the erasure waits for the next run.
+ */
+const NEVER_ALLOCATED = new Set(['INDEX_CREATED', 'REPLICA_ADDED']);
+
+async function requireEveryCopyReachable(es: Client, index: string): Promise<void> {
+  const copies = await es.cat.shards({
+    index,
+    format: 'json',
+    h: ['shard', 'prirep', 'state', 'unassigned.reason'],
+  });
+  const unreachable = copies.filter(
+    (copy) =>
+      copy.state === 'INITIALIZING' ||
+      (copy.state === 'UNASSIGNED' && !NEVER_ALLOCATED.has(String(copy['unassigned.reason']))),
+  );
+  if (unreachable.length > 0) throw new ErasureDeferredError(index);
+}
+
 async function requireSingleDeleteMerges(es: Client, index: string): Promise<void> {
   const settings = await es.indices.getSettings({
     index,
@@ -152,18 +176,42 @@ export async function expungeDeletes(
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
   deadline = Infinity,
 ): Promise<void> {
+  await requireEveryCopyReachable(es, index);
   await requireSingleDeleteMerges(es, index);
   let delay = options.initialDelayMs;
-  let deleted = 0;
-  for (let attempt = 1; attempt <= options.attempts; attempt += 1) {
+  for (let attempt = 1; ; attempt += 1) {
     await commitAndMerge(es, index, options, deadline);
-    deleted = await deletedDocsOnDisk(es, index);
-    if (deleted === 0) return;
-    if (Date.now() >= deadline) throw new ErasureDeferredError(index);
+    const deleted = await deletedDocsOnDisk(es, index);
+    const step = nextExpungeStep({
+      deleted,
+      attempt,
+      attempts: options.attempts,
+      now: Date.now(),
+      deadline,
+    });
+    if (step === 'done') return;
+    if (step === 'defer') throw new ErasureDeferredError(index);
+    if (step === 'incomplete') throw new ErasureIncompleteError(index, deleted);
     await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
     delay = Math.min(delay * 2, 5_000);
   }
-  throw new ErasureIncompleteError(index, deleted);
+}
+
+/**
+ * Pure: what a whole-index erasure does after a merge round. Done once no shard copy holds a
+ * deleted document; deferred to the next run when its time (a write block's) is up; incomplete,
+ * a failure, after the last attempt; otherwise another round.
+ */
+export function nextExpungeStep(state: {
+  readonly deleted: number;
+  readonly attempt: number;
+  readonly attempts: number;
+  readonly now: number;
+  readonly deadline: number;
+}): 'done' | 'retry' | 'defer' | 'incomplete' {
+  if (state.deleted === 0) return 'done';
+  if (state.now >= state.deadline) return 'defer';
+  return state.attempt >= state.attempts ? 'incomplete' : 'retry';
 }
 
 /**
@@ -173,6 +221,35 @@ export async function expungeDeletes(
  * the term dictionaries list it whatever this operation's old versions became.
  */
 export type ValueProof = 'gone' | 'in_segments' | 'undecidable';
+
+/**
+ * Pure: what a per-value check found, as a proof: gone when no live document holds the value and
+ * no term dictionary of any copy lists it; undecidable while live documents hold it (another
+ * tenant's, or late ones not rewritten yet), whatever the dictionaries say; else in segments.
+ */
+export function valueProof(found: {
+  readonly liveHolders: number;
+  readonly fieldsListing: readonly string[];
+}): ValueProof {
+  if (found.liveHolders > 0) return 'undecidable';
+  return found.fieldsListing.length === 0 ? 'gone' : 'in_segments';
+}
+
+/**
+ * Pure: what a live index's erasure does after round `round` of `rounds` found `outcome`: done
+ * when gone; another round, after rewriting what arrived meanwhile, while rounds remain; then
+ * deferred to the next run when the value is only in segments no merge rewrote yet (a write block
+ * would not hasten that merge), or the write-blocked whole-index proof when it cannot tell.
+ */
+export function nextErasureStep(
+  outcome: ValueProof,
+  round: number,
+  rounds: number,
+): 'done' | 'catch_up' | 'defer' | 'block' {
+  if (outcome === 'gone') return 'done';
+  if (round < rounds) return 'catch_up';
+  return outcome === 'in_segments' ? 'defer' : 'block';
+}
 
 /** How an erasure of a live index proves its operation's old versions gone. */
 export interface LiveErasureProof {
@@ -201,15 +278,16 @@ export async function eraseLiveIndex(
   proof: LiveErasureProof,
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
 ): Promise<void> {
+  await requireEveryCopyReachable(es, index);
   await requireSingleDeleteMerges(es, index);
-  let outcome: ValueProof = 'undecidable';
-  for (let round = 1; round <= options.proofRounds; round += 1) {
+  for (let round = 1; ; round += 1) {
     await commitAndMerge(es, index, options);
-    outcome = await proof.check();
-    if (outcome === 'gone') return;
-    if (round < options.proofRounds) await proof.catchUp();
+    const step = nextErasureStep(await proof.check(), round, options.proofRounds);
+    if (step === 'done') return;
+    if (step === 'defer') throw new ErasureDeferredError(index);
+    if (step === 'block') break;
+    await proof.catchUp();
   }
-  if (outcome === 'in_segments') throw new ErasureDeferredError(index);
   await sleep(await untilShortlyBeforeLeaseRenewal(es, index));
   await withWriteBlock(es, locksIndex, index, () =>
     expungeDeletes(es, index, options, Date.now() + options.blockMaxMs),

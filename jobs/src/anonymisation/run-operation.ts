@@ -1,81 +1,43 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { anonymiseEvent, FreshIds } from '../../../core/src/anonymisation/anonymise-event.js';
 import {
   selectorDigest,
   writeDenyListEntry,
 } from '../../../core/src/anonymisation/deny-list-store.js';
 import {
-  OperationSchema,
   type Operation,
   type OperationResult,
   type Verification,
 } from '../../../core/src/anonymisation/operations.js';
-import { SELECTOR_FIELDS, TENANT_FIELD } from '../../../core/src/anonymisation/selector.js';
-import { dayOfEventsIndex, type IndexNames } from '../../../core/src/es/index-names.js';
-import type { Logger } from '../../../core/src/observability/logger.js';
-import { TraceEventSchema, type TraceEvent } from '../../../core/src/schemas/trace-event.js';
+import { operationLog } from '../../../core/src/anonymisation/operation-log.js';
+import { SELECTOR_FIELDS } from '../../../core/src/anonymisation/selector.js';
+import type { IndexNames } from '../../../core/src/es/index-names.js';
 import { writeAudit } from '../audit.js';
-import { scanWithPit } from '../es/pit-scan.js';
-import type { JobMetrics } from '../metrics.js';
+import { eraseDeadLetters } from '../dead-letters/erase-dead-letters.js';
+import { listEventIndices } from '../es/event-indices.js';
+import { classifyFailure, type ClassifiedFailure } from '../errors.js';
+import type { AnonymisationDeps } from './anonymisation-deps.js';
 import {
   DEFAULT_ERASE_OPTIONS,
   eraseLiveIndex,
   ErasureDeferredError,
   ErasureIncompleteError,
   expungeDeletes,
+  valueProof,
   type EraseOptions,
 } from './erase.js';
+import { matchQuery, newRunIds, rewriteIndex, type RewriteTarget } from './rewrite.js';
 import { combineVerifications, valueInSegments, verifyErased } from './verify.js';
 import { liftStaleWriteBlocks } from './write-block.js';
 
-export interface AnonymisationDeps {
-  readonly es: Client;
-  readonly names: IndexNames;
-  readonly logger: Logger;
-  readonly metrics?: JobMetrics;
-  readonly denyListKey: string;
-  /** How long a deny-list entry lives: retention window plus Kafka's worst-case record age. */
-  readonly denyListTtlMs: number;
-  readonly keepSessionLinkage: boolean;
-  readonly erase?: EraseOptions;
-  /** Aborts when the job's lease is lost: the run stops between batches, the next one resumes. */
-  readonly signal?: AbortSignal;
-  /** Test hook: called after each rewritten batch; throwing simulates a crash mid-run. */
-  readonly afterBatch?: (operationId: string) => Promise<void>;
-}
+/**
+ * The orchestration of a requested anonymisation: deny-list entry, rewrite (rewrite.ts), erasure
+ * of every copy (events indices, dead letters, Kafka) with its proof, and the operation's record.
+ */
+export type { AnonymisationDeps } from './anonymisation-deps.js';
 
-const PAGE = 1_000;
+const DAY_MS = 86_400_000;
 /** Progress is saved at most this often (a page can take well under a refresh interval). */
 const PROGRESS_SAVE_EVERY_MS = 2_000;
-const MAX_PASSES = 20;
-const DAY_MS = 86_400_000;
-
-/** A failure the operation records with a code; anything else is recorded as ARIANE_INTERNAL. */
-class OperationFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The query matching the operation's events: selector fields, tenant, time range. */
-export function matchQuery(operation: Operation, value: string): estypes.QueryDslQueryContainer {
-  const { type, from, to } = operation.selector;
-  const filter: estypes.QueryDslQueryContainer[] = [{ term: { [TENANT_FIELD]: operation.tenant } }];
-  if (from !== undefined || to !== undefined)
-    filter.push({
-      range: { '@timestamp': { ...(from && { gte: from }), ...(to && { lte: to }) } },
-    });
-  return {
-    bool: {
-      filter,
-      should: SELECTOR_FIELDS[type].map((field) => ({ term: { [field]: value } })),
-      minimum_should_match: 1,
-    },
-  };
-}
 
 /** Existing open event indices whose UTC day overlaps the operation's time range. */
 export async function indicesInRange(
@@ -83,159 +45,12 @@ export async function indicesInRange(
   names: IndexNames,
   operation: Operation,
 ): Promise<string[]> {
-  const listed = await es.cat.indices({
-    index: names.eventsPattern,
-    expand_wildcards: 'all',
-    format: 'json',
-    h: ['index', 'status'],
-  });
   const from = operation.selector.from ? Date.parse(operation.selector.from) : -Infinity;
   const to = operation.selector.to ? Date.parse(operation.selector.to) : Infinity;
-  return listed
-    .filter((row) => row.status !== 'close')
-    .map((row) => String(row.index))
-    .filter((index) => {
-      const day = dayOfEventsIndex(index, names.eventsPrefix);
-      return day !== undefined && day.getTime() + DAY_MS > from && day.getTime() <= to;
-    })
-    .sort();
-}
-
-/**
- * Saves the operation's state. Polling reads it with a realtime get, so progress saves need no
- * refresh; state changes wait for one, so the listing shows them as soon as the call returns.
- */
-async function saveOperation(
-  es: Client,
-  names: IndexNames,
-  operation: Operation,
-  visibility: 'listed' | 'polled' = 'listed',
-): Promise<void> {
-  await es.index({
-    index: names.operations,
-    id: operation.operationId,
-    document: OperationSchema.parse(operation),
-    refresh: visibility === 'listed' ? 'wait_for' : false,
-  });
-}
-
-async function readSelectorValue(
-  es: Client,
-  names: IndexNames,
-  operationId: string,
-): Promise<string | undefined> {
-  const found = await es.get<{ value: string }>(
-    { index: names.anonymisationRequests, id: operationId },
-    { ignore: [404] },
-  );
-  return found.found ? found._source?.value : undefined;
-}
-
-export interface PassCounts {
-  anonymised: number;
-  deleted: number;
-}
-
-/** The random stand-ins of one run: correlation ids, and the new `_id` of each old `_id`. */
-export interface RunIds {
-  readonly freshIds: FreshIds;
-  readonly eventIds: FreshIds;
-}
-
-export const newRunIds = (): RunIds => ({ freshIds: new FreshIds(), eventIds: new FreshIds() });
-
-/** What to rewrite: the documents of `index` matching `query`, stamped with `operationId`. */
-export interface RewriteTarget {
-  readonly operationId: string;
-  readonly index: string;
-  readonly query: estypes.QueryDslQueryContainer;
-  readonly run: RunIds;
-  /** Called after each batch with what it changed, e.g. to save progress. */
-  readonly onBatch: (counts: PassCounts) => Promise<void> | void;
-}
-
-/**
- * One pass over one index: every matching document is rewritten under a fresh random `_id`
- * (its old `_id` is a hash of the raw line, a brute-forceable pseudonym) and the old one is
- * deleted with `if_seq_no`/`if_primary_term`. The new document is written first and the old one
- * deleted only once that succeeded, so a crash never loses an event. A conflict (the document
- * changed meanwhile) leaves the old one for the next pass; the stand-in `_id` of an old `_id` is
- * stable within the run, so the rewrite then overwrites instead of duplicating.
- */
-async function rewritePass(deps: AnonymisationDeps, target: RewriteTarget): Promise<void> {
-  const { es } = deps;
-  const { operationId, index, query, run, onBatch } = target;
-  const hits = scanWithPit(es, index, query, {
-    pageSize: PAGE,
-    source: true,
-    seqNoPrimaryTerm: true,
-  });
-  for await (const page of hits) {
-    deps.signal?.throwIfAborted();
-    const writes: (estypes.BulkOperationContainer | TraceEvent)[] = [];
-    const deletions: { hit: (typeof page)[number]; rewritten: boolean }[] = [];
-    for (const hit of page) {
-      const parsed = TraceEventSchema.safeParse(hit._source);
-      if (parsed.success) {
-        const newId = run.eventIds.for(hit._id as string);
-        const doc = anonymiseEvent(parsed.data, operationId, {
-          freshIds: run.freshIds,
-          keepSessionLinkage: deps.keepSessionLinkage,
-          newEventId: newId,
-        });
-        writes.push({ index: { _index: index, _id: newId } }, doc);
-      }
-      deletions.push({ hit, rewritten: parsed.success });
-    }
-    const written = new Set<string>();
-    if (writes.length > 0) {
-      const response = await es.bulk({ operations: writes });
-      for (const item of response.items)
-        if (item.index && item.index.status < 300 && item.index._id) written.add(item.index._id);
-    }
-    const toDelete = deletions.filter(
-      ({ hit, rewritten }) => !rewritten || written.has(run.eventIds.for(hit._id as string)),
-    );
-    let anonymised = 0;
-    let deleted = 0;
-    if (toDelete.length > 0) {
-      const response = await es.bulk({
-        operations: toDelete.map(({ hit }) => ({
-          delete: {
-            _index: index,
-            _id: hit._id as string,
-            if_seq_no: hit._seq_no as number,
-            if_primary_term: hit._primary_term as number,
-          },
-        })),
-      });
-      response.items.forEach((item, i) => {
-        if (item.delete?.status !== 200) return;
-        if (toDelete[i]?.rewritten) anonymised += 1;
-        else deleted += 1;
-      });
-    }
-    await onBatch({ anonymised, deleted });
-    await deps.afterBatch?.(operationId);
-  }
-}
-
-/**
- * Rewrites every document of `index` matching `query`, pass after pass until none matches (a
- * pass leaves documents that changed under it). Returns whether anything matched at all.
- */
-export async function rewriteIndex(
-  deps: AnonymisationDeps,
-  target: RewriteTarget,
-): Promise<boolean> {
-  const { index, query } = target;
-  for (let pass = 1; ; pass += 1) {
-    await deps.es.indices.refresh({ index });
-    if ((await deps.es.count({ index, query })).count === 0) return pass > 1;
-    if (pass > MAX_PASSES)
-      throw new OperationFailure('ARIANE_ANONYMISATION_INCOMPLETE', `matches remain in ${index}`);
-    await rewritePass(deps, target);
-  }
+  return (await listEventIndices(es, names))
+    .filter(({ closed, day }) => !closed && day !== undefined)
+    .filter(({ day }) => day!.getTime() + DAY_MS > from && day!.getTime() <= to)
+    .map(({ name }) => name);
 }
 
 /**
@@ -249,6 +64,7 @@ export async function runOperation(
   now: Date,
 ): Promise<Operation> {
   const { es, names, logger } = deps;
+  const operations = operationLog(es, names);
   const log = logger.child({ operationId: queued.operationId });
   let operation: Operation = {
     ...queued,
@@ -260,7 +76,7 @@ export async function runOperation(
   const result: OperationResult = queued.result
     ? { ...queued.result, errors: [] }
     : { eventsMatched: 0, eventsAnonymised: 0, eventsDeleted: 0, indicesTouched: [], errors: [] };
-  const value = await readSelectorValue(es, names, operation.operationId);
+  const value = await operations.selectorValue(operation.operationId);
   if (value === undefined) {
     // The value is forgotten only once the verification is saved: a crash in between leaves an
     // operation that only missed its final status.
@@ -275,7 +91,7 @@ export async function runOperation(
       result,
     );
   }
-  await saveOperation(es, names, operation);
+  await operations.save(operation);
   log.info(
     { attempt: operation.attempts, selectorType: operation.selector.type },
     'anonymisation started',
@@ -290,6 +106,8 @@ export async function runOperation(
       ...(operation.selector.to !== undefined && { to: operation.selector.to }),
       expires_at: new Date(now.getTime() + deps.denyListTtlMs).toISOString(),
     });
+    // Every record below these offsets is in Elasticsearch, where the passes below rewrite it.
+    const committedAtStart = await deps.kafka?.committedNow();
     const query = matchQuery(operation, value);
     const indices = await indicesInRange(es, names, operation);
     const count = async (q: estypes.QueryDslQueryContainer): Promise<number> =>
@@ -310,7 +128,7 @@ export async function runOperation(
         total: result.eventsMatched,
       },
     };
-    await saveOperation(es, names, operation);
+    await operations.save(operation);
     const touched = new Set(result.indicesTouched);
     const run = newRunIds();
     let lastProgressSave = Date.now();
@@ -335,7 +153,7 @@ export async function runOperation(
         };
         if (Date.now() - lastProgressSave >= PROGRESS_SAVE_EVERY_MS) {
           lastProgressSave = Date.now();
-          await saveOperation(es, names, operation, 'polled');
+          await operations.save(operation, 'polled');
         }
       },
     });
@@ -345,8 +163,15 @@ export async function runOperation(
     }
     result.indicesTouched = [...touched].sort();
     const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
-    await Promise.all(
-      result.indicesTouched.map((index) =>
+    // The dead letters are erased beside the events indices: each waits on its own merges.
+    const deadLettersErased = eraseDeadLetters(
+      { es, index: names.deadLetters, erase, ...(deps.signal && { signal: deps.signal }) },
+      operation,
+      value,
+    );
+    const [deadLetters] = await Promise.all([
+      deadLettersErased,
+      ...result.indicesTouched.map((index) =>
         eraseLiveIndex(
           es,
           names.locks,
@@ -359,13 +184,14 @@ export async function runOperation(
                 SELECTOR_FIELDS[operation.selector.type],
                 value,
               );
-              if (found.liveHolders === 0 && found.fieldsListing.length === 0) return 'gone';
+              const proof = valueProof(found);
               // Each round that does not pass costs a merge and, past the last, a run.
-              log.info(
-                { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },
-                'selector value still in the index after the merge',
-              );
-              return found.liveHolders > 0 ? 'undecidable' : 'in_segments';
+              if (proof !== 'gone')
+                log.info(
+                  { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },
+                  'selector value still in the index after the merge',
+                );
+              return proof;
             },
             catchUp: async () => {
               await rewriteIndex(deps, targetOf(index));
@@ -374,13 +200,53 @@ export async function runOperation(
           erase,
         ),
       ),
-    );
+    ]);
     const verifications: Verification[] = [];
     for (const index of indices)
       verifications.push(await verifyErased(es, index, value, operation));
     // Each erased index passed an on-disk check: its selector value is in no segment any more.
     const onDisk = { passed: true, checks: result.indicesTouched.length, failures: [] };
-    result.verification = combineVerifications([...verifications, onDisk]);
+    const elasticsearch = combineVerifications([...verifications, onDisk]);
+    const deadLetterVerification: Verification = {
+      passed: deadLetters.passed,
+      checks: deadLetters.checks,
+      failures: deadLetters.passed ? [] : [`dead-letters:${deadLetters.index}`],
+    };
+    const elasticsearchAt = new Date();
+    const kafka =
+      deps.kafka && committedAtStart
+        ? await deps.kafka.eraseAndProve(value, committedAtStart, elasticsearchAt)
+        : undefined;
+    result.verification = {
+      ...combineVerifications([
+        elasticsearch,
+        deadLetterVerification,
+        ...(kafka
+          ? [
+              {
+                passed: kafka.failures.length === 0,
+                checks: kafka.proofs.length,
+                failures: [...kafka.failures],
+              },
+            ]
+          : []),
+      ]),
+      copies: {
+        elasticsearch: { indices, checks: elasticsearch.checks, passed: elasticsearch.passed },
+        ...(kafka && { kafka: [...kafka.proofs] }),
+        deadLetters,
+      },
+    };
+    const requestedAt = Date.parse(operation.createdAt);
+    const lastCopyAt = Math.max(elasticsearchAt.getTime(), kafka?.offDiskBy.getTime() ?? 0);
+    result.erasure = {
+      elasticsearchAt: elasticsearchAt.toISOString(),
+      ...(kafka && {
+        kafkaTruncatedAt: kafka.truncatedAt.toISOString(),
+        kafkaOffDiskBy: kafka.offDiskBy.toISOString(),
+      }),
+      timeToErasureMs: Math.max(0, lastCopyAt - requestedAt),
+    };
     if (!result.verification.passed) {
       result.errors.push({
         code: 'ARIANE_ANONYMISATION_UNVERIFIED',
@@ -390,31 +256,31 @@ export async function runOperation(
     }
     // The clear value stayed on disk until now, so that a deferred or interrupted erasure
     // resumes with it; from here on it only lives in memory.
-    await saveOperation(es, names, { ...operation, result });
-    await es.delete(
-      { index: names.anonymisationRequests, id: operation.operationId, refresh: true },
-      { ignore: [404] },
-    );
+    await operations.save({ ...operation, result });
+    await operations.forgetValue(operation.operationId);
     // Only the query API writes here, and only new documents: no block needed.
-    await expungeDeletes(es, names.anonymisationRequests, erase);
+    await expungeDeletes(es, operations.valuesIndex, erase);
     operation = { ...operation, status: result.verification.passed ? 'done' : 'failed' };
   } catch (error) {
     // Another instance holds the lease now and may be running this operation: leave it alone.
     if (deps.signal?.aborted) throw error;
     const failure = attemptFailure(error);
-    result.errors.push(failure);
+    result.errors.push({ code: failure.code, message: failure.message });
     operation = { ...operation, updatedAt: new Date().toISOString(), result };
     if (failure.code === 'ARIANE_ANONYMISATION_DEFERRED') {
       // Not a failure: the erasure waits for the next run, the value still on disk, and the
       // operations queued behind this one go on.
       log.warn({ code: failure.code }, 'anonymisation erasure deferred to the next run');
-      await saveOperation(es, names, operation);
+      await operations.save(operation);
       return operation;
     }
-    log.error({ err: error, code: failure.code }, 'anonymisation attempt failed');
-    if (failure.code === 'ARIANE_STORE_UNAVAILABLE') {
+    log.error(
+      { err: error, code: failure.code, retryable: failure.retryable },
+      'anonymisation attempt failed',
+    );
+    if (failure.retryable) {
       // The operation stays running and the run stops: the next one resumes it.
-      await saveOperation(es, names, operation);
+      await operations.save(operation);
       throw error;
     }
     return finish(deps, { ...operation, status: 'failed' }, result);
@@ -422,16 +288,13 @@ export async function runOperation(
   return finish(deps, operation, result);
 }
 
-function attemptFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof OperationFailure) return { code: error.code, message: error.message };
+/** Permanent unless shown retryable (see classifyFailure); the erasure's own outcomes first. */
+function attemptFailure(error: unknown): ClassifiedFailure {
   if (error instanceof ErasureIncompleteError)
-    return { code: 'ARIANE_ANONYMISATION_INCOMPLETE', message: error.message };
+    return { code: 'ARIANE_ANONYMISATION_INCOMPLETE', message: error.message, retryable: false };
   if (error instanceof ErasureDeferredError)
-    return { code: 'ARIANE_ANONYMISATION_DEFERRED', message: error.message };
-  return {
-    code: 'ARIANE_STORE_UNAVAILABLE',
-    message: 'Elasticsearch failed during the operation; it will resume',
-  };
+    return { code: 'ARIANE_ANONYMISATION_DEFERRED', message: error.message, retryable: true };
+  return classifyFailure(error);
 }
 
 /** Records an operation's end: its final status, an audit record (names and counts) and a log line. */
@@ -441,9 +304,10 @@ async function finish(
   result: OperationResult,
 ): Promise<Operation> {
   const { es, names } = deps;
+  const operations = operationLog(es, names);
   const at = new Date().toISOString();
   const operation: Operation = { ...ended, finishedAt: at, updatedAt: at, result };
-  await saveOperation(es, names, operation);
+  await operations.save(operation);
   await writeAudit(es, names, {
     kind: 'anonymisation',
     at,
@@ -474,20 +338,6 @@ async function finish(
   return operation;
 }
 
-/** Operations still to run (pending) or to resume (running: a previous run crashed), oldest first. */
-export async function queuedOperations(es: Client, names: IndexNames): Promise<Operation[]> {
-  const found = await es.search<Operation>(
-    {
-      index: names.operations,
-      size: 100,
-      query: { terms: { status: ['pending', 'running'] } },
-      sort: [{ createdAt: 'asc' }],
-    },
-    { ignore: [404] },
-  );
-  return (found.hits?.hits ?? []).map((hit) => OperationSchema.parse(hit._source));
-}
-
 /**
  * Deletes clear values whose operation has ended or never existed (left behind by a crash
  * between the end of an operation and the deletion), then expunges them from disk.
@@ -497,28 +347,10 @@ export async function purgeOrphanRequests(
   names: IndexNames,
   erase: EraseOptions,
 ): Promise<number> {
-  const requests = await es.search(
-    { index: names.anonymisationRequests, size: 1000, _source: false },
-    { ignore: [404] },
-  );
-  const ids = (requests.hits?.hits ?? []).map((hit) => hit._id as string);
-  if (ids.length === 0) return 0;
-  const ops = await es.mget<Operation>({ index: names.operations, ids });
-  const orphans = ops.docs
-    .filter(
-      (doc) =>
-        !('found' in doc) ||
-        !doc.found ||
-        !['pending', 'running'].includes(doc._source?.status ?? ''),
-    )
-    .map((doc) => doc._id);
-  if (orphans.length === 0) return 0;
-  await es.bulk({
-    refresh: true,
-    operations: orphans.map((id) => ({ delete: { _index: names.anonymisationRequests, _id: id } })),
-  });
-  await expungeDeletes(es, names.anonymisationRequests, erase);
-  return orphans.length;
+  const operations = operationLog(es, names);
+  const forgotten = await operations.forgetOrphanValues();
+  if (forgotten > 0) await expungeDeletes(es, operations.valuesIndex, erase);
+  return forgotten;
 }
 
 /** One scheduled run: every queued operation, in order. The caller holds the lease. */
@@ -528,7 +360,7 @@ export async function runQueuedOperations(
 ): Promise<Operation[]> {
   const finished: Operation[] = [];
   await liftStaleWriteBlocks(deps.es, deps.names.locks);
-  for (const operation of await queuedOperations(deps.es, deps.names)) {
+  for (const operation of await operationLog(deps.es, deps.names).queued()) {
     deps.signal?.throwIfAborted();
     finished.push(await runOperation(deps, operation, now));
   }

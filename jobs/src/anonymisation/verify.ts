@@ -31,8 +31,9 @@ const IP_FIELDS = ['client.ip', 'network.forwarded_ip'] as const;
  * reported done:
  * - a term query on every identifier field (IP fields only when the value is an IP), and a phrase
  *   query over every field with `lenient`, find no live document;
- * - a terms aggregation with `min_doc_count: 0` and `include: [value]` returns no bucket: it reads
- *   the term dictionaries, which still list terms that only deleted documents hold;
+ * - a terms aggregation with `min_doc_count: 0` and `include: [value]` returns no bucket on any
+ *   shard copy, primary or replica: it reads the term dictionaries, which still list terms that
+ *   only deleted documents hold;
  * - the `_source` of every document the operation rewrote does not contain the value (fields that
  *   are stored but not indexed, such as header blocks, are only visible there);
  * Failures name the check, index and field, never the value. That no shard copy holds a deleted
@@ -105,9 +106,9 @@ export interface ValueInSegments {
 }
 
 /**
- * Whether no segment of `index` holds `value` in any of `fields` any more, deleted documents
- * included: the term dictionaries (read by a terms aggregation with `min_doc_count: 0`) keep a
- * deleted document's terms until a merge drops it. Every document an operation rewrote held its
+ * Whether no segment of any shard copy of `index` holds `value` in any of `fields` any more,
+ * deleted documents included: the term dictionaries (read by a terms aggregation with
+ * `min_doc_count: 0`, on each copy) keep a deleted document's terms until a merge drops it. Every document an operation rewrote held its
  * selector value in one of the selector's fields, so on those fields this proves its old versions
  * physically gone, whatever else is deleted in the index, when it finds no live holder and no
  * field listing the value. It cannot tell while a live document (another tenant's) holds it.
@@ -127,9 +128,31 @@ export async function valueInSegments(
   return { liveHolders: 0, fieldsListing: await fieldsListingTerm(es, index, fields, value) };
 }
 
+/** One copy of one shard, primary or replica, and the node that holds it. */
+export interface ShardCopy {
+  readonly shard: number;
+  readonly node: string;
+  readonly primary: boolean;
+}
+
+/**
+ * Every started copy of every shard of `index`. A search reads one copy per shard, and each copy
+ * merges on its own, so what one copy's term dictionary says proves nothing about the others.
+ */
+export async function shardCopiesOf(es: Client, index: string): Promise<ShardCopy[]> {
+  const { shards } = await es.searchShards({ index });
+  return shards
+    .flat()
+    .filter((copy) => copy.state === 'STARTED' && copy.node)
+    .map((copy) => ({ shard: copy.shard, node: copy.node as string, primary: copy.primary }));
+}
+
 /**
  * The `fields` whose term dictionaries in `index` still list `value`, deleted documents
- * included: a terms aggregation with `min_doc_count: 0` reads the dictionaries themselves.
+ * included, on any copy of any shard: a terms aggregation with `min_doc_count: 0` reads the
+ * dictionaries themselves, and it is sent to each copy in turn (`preference` pins the shard and
+ * the node), so a replica that has not merged yet is seen. A copy that does not answer counts as
+ * listing every field: what cannot be read cannot be proven gone.
  */
 async function fieldsListingTerm(
   es: Client,
@@ -138,19 +161,28 @@ async function fieldsListingTerm(
   value: string,
 ): Promise<string[]> {
   if (fields.length === 0) return [];
-  const lookup = await es.search({
-    index,
-    size: 0,
-    aggs: Object.fromEntries(
-      fields.map((field, i) => [
-        `f${i}`,
-        { terms: { field, min_doc_count: 0, include: [value], size: 1 } },
-      ]),
-    ),
-  });
-  return fields.filter(
-    (_, i) =>
-      ((lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)?.buckets ?? [])
-        .length > 0,
-  );
+  const listing = new Set<string>();
+  for (const copy of await shardCopiesOf(es, index)) {
+    const lookup = await es.search({
+      index,
+      size: 0,
+      preference: `_shards:${copy.shard}|_only_nodes:${copy.node}`,
+      aggs: Object.fromEntries(
+        fields.map((field, i) => [
+          `f${i}`,
+          { terms: { field, min_doc_count: 0, include: [value], size: 1 } },
+        ]),
+      ),
+    });
+    if (lookup._shards.successful !== 1) {
+      for (const field of fields) listing.add(field);
+      continue;
+    }
+    fields.forEach((field, i) => {
+      const buckets = (lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)
+        ?.buckets;
+      if ((buckets ?? []).length > 0) listing.add(field);
+    });
+  }
+  return fields.filter((field) => listing.has(field));
 }

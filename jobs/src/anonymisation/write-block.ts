@@ -50,7 +50,6 @@ export async function withWriteBlock<T>(
   const id = `${RECORD_PREFIX}${index}`;
   const owner = randomUUID();
   await es.index({ index: locksIndex, id, document: { owner }, refresh: true });
-  await es.indices.putSettings({ index, settings: { [BLOCK_SETTING]: true } });
   // Lift only a block that is still ours: after a lost lease, a newer run may own it now.
   const lift = async (): Promise<void> => {
     held.delete(lift);
@@ -68,8 +67,10 @@ export async function withWriteBlock<T>(
       { ignore: [404, 409] },
     );
   };
+  // Held before the block is set: a shutdown that comes as soon as the block is visible lifts it.
   held.add(lift);
   try {
+    await es.indices.putSettings({ index, settings: { [BLOCK_SETTING]: true } });
     return await work();
   } finally {
     if (held.has(lift)) await lift();

@@ -1,11 +1,16 @@
 import kafkajs, { type Kafka } from 'kafkajs';
-import { boundedRetentionTopicConfig, type TopicNames } from '../../../core/src/kafka/topics.js';
+import {
+  boundedRetentionTopicConfig,
+  SEGMENT_MAX_MS,
+  type TopicNames,
+} from '../../../core/src/kafka/topics.js';
 
 /**
  * Raw logs must not outlive the retention window in Kafka either. A record goes only when its
  * whole segment is past `retention.ms`, found by a check every `log.retention.check.interval.ms`
  * (a broker setting) and removed `file.delete.delay.ms` later: the worst-case age is the sum of
- * those plus `segment.ms`, and that sum must fit in the window.
+ * those plus `segment.ms`, and that sum must fit in the window. Truncated records (jobs/src/kafka/
+ * truncate.ts) leave the disk with their segment too, so `segment.ms` must also stay short.
  */
 
 export const TOPIC_POLICY_MODES = ['correct', 'refuse', 'warn'] as const;
@@ -74,6 +79,13 @@ export function checkTopicRetention(
       topic,
       setting: 'retention.ms',
       problem: `retention.ms + segment.ms + log.retention.check.interval.ms + file.delete.delay.ms = ${age} ms exceeds the ${windowMs} ms window`,
+    });
+  const segmentMs = number(config['segment.ms']);
+  if (segmentMs === undefined || segmentMs > SEGMENT_MAX_MS)
+    violations.push({
+      topic,
+      setting: 'segment.ms',
+      problem: `is ${config['segment.ms'] ?? 'unset'}, must be at most ${SEGMENT_MAX_MS} so truncated records leave the disk within the bound`,
     });
   if (config['message.timestamp.type'] !== 'LogAppendTime')
     violations.push({

@@ -2,7 +2,9 @@ import type { Client } from '@elastic/elasticsearch';
 import { deleteExpiredDenyListEntries } from '../../../core/src/anonymisation/deny-list-store.js';
 import type { IndexNames } from '../../../core/src/es/index-names.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
+import { expungeDeletes } from '../anonymisation/erase.js';
 import { writeAudit } from '../audit.js';
+import { listEventIndices } from '../es/event-indices.js';
 import { scanWithPit } from '../es/pit-scan.js';
 import type { JobMetrics } from '../metrics.js';
 import { planRetention, retentionCutoff, type EventIndexState } from './plan.js';
@@ -39,16 +41,10 @@ export async function describeEventIndices(
   es: Client,
   names: IndexNames,
 ): Promise<EventIndexState[]> {
-  const listed = await es.cat.indices({
-    index: names.eventsPattern,
-    expand_wildcards: 'all',
-    format: 'json',
-    h: ['index', 'status', 'docs.count'],
-  });
-  const rows = listed.map((row) => ({
-    name: String(row.index),
-    closed: row.status === 'close',
-    docs: Number(row['docs.count'] ?? 0),
+  const rows = (await listEventIndices(es, names)).map(({ name, closed, docs }) => ({
+    name,
+    closed,
+    docs,
   }));
   const open = rows.filter((row) => !row.closed).map((row) => row.name);
   const spans = new Map<string, { oldest?: Date; newest?: Date }>();
@@ -93,8 +89,9 @@ async function pruneOlderThan(
   index: string,
   cutoff: Date,
   dryRun: boolean,
+  timeField = '@timestamp',
 ): Promise<number> {
-  const query = { range: { '@timestamp': { lt: cutoff.toISOString() } } };
+  const query = { range: { [timeField]: { lt: cutoff.toISOString() } } };
   if (dryRun) return (await es.count({ index, query })).count;
   let deleted = 0;
   for await (const hits of scanWithPit(es, index, query, { pageSize: PAGE, source: false })) {
@@ -152,6 +149,18 @@ export async function runRetention(
       report.errors.push({ index, code: 'ARIANE_STORE_UNAVAILABLE' });
     }
   }
+  // Dead letters live as long as the events they failed to become.
+  if (await es.indices.exists({ index: names.deadLetters }))
+    try {
+      const docs = await pruneOlderThan(es, names.deadLetters, cutoff, options.dryRun, 'failed_at');
+      if (docs > 0) report.prunedDocuments.push({ index: names.deadLetters, docs });
+      // Their payloads leave the disk with the merge, not with the delete.
+      if (docs > 0 && !options.dryRun) await expungeDeletes(es, names.deadLetters);
+      if (!options.dryRun) metrics?.documentsPruned.inc(docs);
+    } catch (error) {
+      logger.error({ err: error, index: names.deadLetters }, 'retention could not prune index');
+      report.errors.push({ index: names.deadLetters, code: 'ARIANE_STORE_UNAVAILABLE' });
+    }
   if (!options.dryRun)
     report.expiredDenyListEntries = await deleteExpiredDenyListEntries(es, names, now);
   const changed =

@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates the app with the authenticator; routes opt in with `requireAccess`. */
+/** Decorates the app with the authenticator; route plugins opt in with `securedScope`. */
 export const accessPlugin = fp<{ authenticator: Authenticator }>(
   (app, options, done) => {
     app.decorate('authenticator', options.authenticator);
@@ -87,12 +87,12 @@ export function securedScope(
 /** The tenant checked by `requireAccess`; every Elasticsearch query is scoped with it. */
 export function tenantOf(request: FastifyRequest): string {
   if (request.tenant === undefined)
-    throw new Error('tenantOf called on a route without requireAccess({ tenant: true })');
+    throw new Error('tenantOf called on a route outside securedScope({ tenant: true })');
   return request.tenant;
 }
 
 export function principalOf(request: FastifyRequest): Principal {
   if (request.principal === undefined)
-    throw new Error('principalOf called on a route without requireAccess');
+    throw new Error('principalOf called on a route outside securedScope');
   return request.principal;
 }

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
-import { z } from 'zod';
-
-/** X-Request-Id and X-Application-Id values the API accepts and echoes. */
-export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-export const RequestIdSchema = z
-  .string()
-  .regex(ID_PATTERN, '1-128 characters among A-Z a-z 0-9 . _ : -');
+import { ID_PATTERN } from '../contract/ids.js';
 
 /**
  * The API call's own id (fastify `genReqId`): the caller's X-Request-Id when it is well formed,

@@ -19,7 +19,7 @@ void describe('ariane CLI against the real query API', () => {
     const result = await ariane(['request', 'req-missing'], env);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Request req-missing {2}POST \/v1\/objects → 504/);
-    assert.match(result.stdout, /! leg 1 +piste-gateway +504/);
+    assert.match(result.stdout, /! +└ leg 1 piste-gateway +504/);
     assert.match(result.stdout, /missing_hop/);
     assert.ok(!result.stdout.includes('\u001b['));
   });
@@ -41,6 +41,16 @@ void describe('ariane CLI against the real query API', () => {
     assert.equal(result.code, 0, result.stderr);
     const body = JSON.parse(result.stdout) as { $results: unknown[] };
     assert.equal(body.$results.length, 2);
+  });
+
+  void test('request prints the diagnosis and the call tree; search --by-request one row each', async () => {
+    const request = await ariane(['request', 'req-missing'], env);
+    assert.match(request.stdout, /Diagnosis: Backend timed out: gateway leg 1/);
+    assert.match(request.stdout, /\n! {3}└ leg 1 piste-gateway +504/);
+    const rows = await ariane(['search', '--status-class', '5xx', '--by-request'], env);
+    assert.equal(rows.code, 0, rows.stderr);
+    assert.match(rows.stdout, /req-missing +POST +\/v1\/objects +504 .* network: timeout: /);
+    assert.match(rows.stdout, /requests 1-1 of 1/);
   });
 
   void test('exit codes: 3 not found, 4 refused, 2 usage', async () => {

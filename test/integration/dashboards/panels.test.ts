@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ensureOperationIndices } from '../../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../../core/src/anonymisation/operation-log.js';
 import { indexNames, type IndexNames } from '../../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import { writeAudit, type AuditRecord } from '../../../jobs/src/audit.js';
@@ -132,8 +132,8 @@ void describe('dashboard panel aggregations on real Elasticsearch', () => {
   before(async () => {
     const prefix = context.prefix('dashboards');
     names = indexNames(prefix);
-    await installEventsTemplate(context.client, names, prefix);
-    await ensureOperationIndices(context.client, names);
+    await installEventsTemplate(context.client, names, prefix, 0);
+    await ensureOperationIndices(context.client, names, 0);
     await indexEvents(context.client, names, DASHBOARD_FIXTURES);
     for (const record of AUDIT) await writeAudit(context.client, names, record);
   });

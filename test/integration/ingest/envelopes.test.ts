@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import { buildApp } from '../../../query-api/src/app.js';
-import { createElasticsearchEventStore } from '../../../query-api/src/store/event-store.js';
+import { createElasticsearchEventStore } from '../../../query-api/src/store/elasticsearch-event-store.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import { FIXTURE_START_MS, requestPinoLine, shiftedFixture } from '../../helpers/ingest.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';

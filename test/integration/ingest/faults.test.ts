@@ -75,7 +75,7 @@ void describe('ingest killed with SIGKILL mid-stream', () => {
   const spawnIngest = () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
     for (const [name, value] of Object.entries(stack.config))
-      if (name.startsWith('INGEST_') || name.startsWith('ARIANE_')) env[name] = String(value);
+      if (/^(INGEST|ARIANE|ANONYMISATION)_/.test(name)) env[name] = String(value);
     const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/src/main.ts'], {
       env,
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { createElasticsearchClient } from '../../../core/src/es/client.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import { buildApp } from '../../../query-api/src/app.js';
-import { createElasticsearchEventStore } from '../../../query-api/src/store/event-store.js';
+import { createElasticsearchEventStore } from '../../../query-api/src/store/elasticsearch-event-store.js';
 import { FIXTURE_START_MS, requestPinoLine, shiftedFixture } from '../../helpers/ingest.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';
 import { collectMessages, KafkaTestContext } from '../../helpers/kafka.js';

@@ -1,11 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDenyList } from '../../../core/src/anonymisation/deny-list-store.js';
+import { type Operation } from '../../../core/src/anonymisation/operations.js';
 import {
   findOperation,
   queueAnonymisation,
-  type Operation,
-} from '../../../core/src/anonymisation/operations.js';
+} from '../../../core/src/anonymisation/operation-log.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import {
@@ -13,6 +13,7 @@ import {
   type AnonymisationDeps,
 } from '../../../jobs/src/anonymisation/run-operation.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
+import { JobError } from '../../../jobs/src/errors.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import {
   anonymisationTestDeps,
@@ -220,7 +221,9 @@ describe('anonymisation job', () => {
     });
     const crash: AnonymisationDeps = {
       ...deps,
-      afterBatch: () => Promise.reject(new Error('simulated crash')),
+      // A transient failure mid-run: the operation stays running and the next run resumes it.
+      afterBatch: () =>
+        Promise.reject(new JobError('ARIANE_STORE_UNAVAILABLE', 'simulated crash', true)),
     };
     await assert.rejects(runQueuedOperations(crash, new Date()), /simulated crash/);
     const interrupted = await findOperation(es, names, crashing.operationId, 'tenant-a');
@@ -235,5 +238,31 @@ describe('anonymisation job', () => {
       query: { term: { 'client.ip': '192.0.2.10' } },
     });
     assert.equal(left.count, 0);
+  });
+
+  test('an unexpected error ends the operation failed instead of leaving it running', async () => {
+    await es.index({
+      index: names.eventsPrefix + DAY1,
+      id: 'bug-target',
+      refresh: true,
+      document: other({ '@timestamp': '2024-03-10T12:00:00.000Z', user: { id: 'user-bug' } }),
+    });
+    const queued = await queueAnonymisation(es, names, {
+      tenant: 'tenant-a',
+      requestedBy: 'officer-1',
+      request: { selector: { type: 'user_id', value: 'user-bug' }, reason: 'DPO ticket 79' },
+    });
+    const buggy: AnonymisationDeps = {
+      ...deps,
+      afterBatch: () => Promise.reject(new TypeError('a bug')),
+    };
+    const [ended] = await runQueuedOperations(buggy, new Date());
+    assert.equal(ended?.operationId, queued.operationId);
+    assert.equal(ended?.status, 'failed');
+    assert.deepEqual(
+      ended?.result?.errors.map((e) => e.code),
+      ['ARIANE_INTERNAL'],
+    );
+    assert.equal((await runQueuedOperations(deps, new Date())).length, 0, 'not retried');
   });
 });

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
-import { ensureOperationIndices } from '../../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../../core/src/anonymisation/operation-log.js';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import { runAutoAnonymisation } from '../../../jobs/src/anonymisation/auto-anonymise.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
@@ -32,8 +32,8 @@ describe('automatic anonymisation of events older than N days', () => {
   const recentBefore = new Map<string, Record<string, unknown>>();
 
   before(async () => {
-    await installEventsTemplate(es, names, prefix);
-    await ensureOperationIndices(es, names);
+    await installEventsTemplate(es, names, prefix, 0);
+    await ensureOperationIndices(es, names, 0);
     const docs = [...OLD, ...RECENT].map(([day, timestamp], i): [string, string, TraceEvent] => [
       day,
       `event-${i}`,

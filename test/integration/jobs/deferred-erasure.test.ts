@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { queueAnonymisation } from '../../../core/src/anonymisation/operations.js';
+import { queueAnonymisation } from '../../../core/src/anonymisation/operation-log.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import {
   DEFAULT_ERASE_OPTIONS,

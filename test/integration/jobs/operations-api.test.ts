@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   createOperationStore,
   ensureOperationIndices,
-} from '../../../core/src/anonymisation/operations.js';
+} from '../../../core/src/anonymisation/operation-log.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import { authHeaders, queryApiConfig, stubStore, testApp } from '../../helpers/query-api.js';
@@ -20,7 +20,7 @@ describe('anonymisation and operations API', () => {
   };
 
   before(async () => {
-    await ensureOperationIndices(ctx.client, names);
+    await ensureOperationIndices(ctx.client, names, 0);
     app = await testApp(stubStore(), queryApiConfig(), createOperationStore(ctx.client, names));
   });
   after(async () => {

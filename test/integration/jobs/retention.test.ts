@@ -1,10 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@elastic/elasticsearch';
-import { ensureOperationIndices } from '../../../core/src/anonymisation/operations.js';
+import { ensureOperationIndices } from '../../../core/src/anonymisation/operation-log.js';
+import { ensureDeadLetterIndex } from '../../../core/src/es/dead-letter-index.js';
 import { indexNames, type IndexNames } from '../../../core/src/es/index-names.js';
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
+import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
 import { acquireLease, withLease } from '../../../jobs/src/lock.js';
 import { runRetention } from '../../../jobs/src/retention/run-retention.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
@@ -29,8 +31,8 @@ const LAYOUT: Record<string, string[]> = {
 };
 
 async function seed(es: Client, names: IndexNames, prefix: string): Promise<void> {
-  await installEventsTemplate(es, names, prefix);
-  await ensureOperationIndices(es, names);
+  await installEventsTemplate(es, names, prefix, 0);
+  await ensureOperationIndices(es, names, 0);
   const operations = Object.entries(LAYOUT).flatMap(([day, stamps]) =>
     stamps.flatMap((stamp, i) => [
       { index: { _index: `${names.eventsPrefix}${day}`, _id: `${day}-${i}` } },
@@ -128,5 +130,48 @@ describe('retention job', () => {
     assert.equal(await acquireLease(ctx.client, names.locks, 'stale-job', 60_000), undefined);
     await takeover.release();
     await live.release();
+  });
+});
+
+describe('retention of dead letters', () => {
+  const ctx = new EsTestContext();
+  const prefix = ctx.prefix('jobs-retention-dl');
+  const names = indexNames(prefix);
+  const es = ctx.client;
+  after(() => ctx.close());
+
+  test('deletes those that failed before the cut-off, and merges their payloads off disk', async () => {
+    await ensureOperationIndices(es, names, 0);
+    await ensureDeadLetterIndex(es, names, 0);
+    const letter = (offset: string, failedAt: string) => ({
+      code: 'ARIANE_EVENT_INVALID',
+      reason: 'invalid_json',
+      issues: [],
+      source: { topic: `${prefix}.gateway`, partition: 0, offset },
+      payload: { encoding: 'utf8', data: `user-8812 ${offset}`, bytes: 12, truncated: false },
+      failed_at: failedAt,
+    });
+    await es.bulk({
+      refresh: true,
+      operations: [
+        { create: { _index: names.deadLetters, _id: 'old' } },
+        letter('1', '2024-02-28T10:00:00.000Z'),
+        { create: { _index: names.deadLetters, _id: 'kept' } },
+        letter('2', '2024-03-05T10:00:00.000Z'),
+      ],
+    });
+    const report = await runRetention(
+      { es, names, logger },
+      { retentionDays: 10, dryRun: false },
+      NOW,
+    );
+    assert.deepEqual(report.prunedDocuments, [{ index: names.deadLetters, docs: 1 }]);
+    await es.indices.refresh({ index: names.deadLetters });
+    const left = await es.search({ index: names.deadLetters, size: 10 });
+    assert.deepEqual(
+      left.hits.hits.map((hit) => hit._id),
+      ['kept'],
+    );
+    assert.equal(await deletedDocsOnDisk(es, names.deadLetters), 0);
   });
 });

@@ -7,7 +7,7 @@ import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import { TraceEventSchema, type TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import { buildApp } from '../../../query-api/src/app.js';
-import { createElasticsearchEventStore } from '../../../query-api/src/store/event-store.js';
+import { createElasticsearchEventStore } from '../../../query-api/src/store/elasticsearch-event-store.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import {
   authHeaders,
@@ -74,6 +74,33 @@ function fixtures(): TraceEvent[] {
         },
       ],
     }),
+    // Services logging W3C trace context; the innermost logs neither X-Request-Id nor
+    // X-CorrelationID: only its trace id joins it to the request.
+    ...requestEvents({
+      requestId: 'traced',
+      transactionId: 'tx-traced',
+      start: plus(DAY2, 3_500),
+      durationMs: 200,
+      status: 200,
+      traceContext: true,
+      backends: [
+        {
+          service: 'access-external',
+          offsetMs: 10,
+          durationMs: 180,
+          status: 200,
+          downstream: [
+            {
+              service: 'metadata',
+              offsetMs: 20,
+              durationMs: 100,
+              status: 200,
+              correlationOnly: true,
+            },
+          ],
+        },
+      ],
+    }),
     // The same request id in tenant B: tenant A must only learn that it exists elsewhere.
     ...requestEvents({
       requestId: 'multi-hop',
@@ -124,7 +151,7 @@ void describe('query API against real Elasticsearch', () => {
   let total = 0;
 
   before(async () => {
-    await installEventsTemplate(es.client, names, prefix);
+    await installEventsTemplate(es.client, names, prefix, 0);
     const events = fixtures();
     total = events.length;
     const operations = events.flatMap((event) => [
@@ -157,7 +184,7 @@ void describe('query API against real Elasticsearch', () => {
     const response = await get('/trace/v1/requests/multi-hop');
     assert.equal(response.statusCode, 200);
     const body = response.json<{
-      hops: { kind: string; service: string; calledBy: number | null }[];
+      hops: { kind: string; service: string; parent: number | null; link: string }[];
       anomalies: { type: string; details: Record<string, unknown> }[];
       summary: {
         finalStatus: number;
@@ -167,13 +194,13 @@ void describe('query API against real Elasticsearch', () => {
       events: { organization: { id: string } }[];
     }>();
     assert.deepEqual(
-      body.hops.map((hop) => [hop.kind, hop.service, hop.calledBy]),
+      body.hops.map((hop) => [hop.kind, hop.service, hop.parent, hop.link]),
       [
-        ['gateway_leg', 'piste-gateway', null],
-        ['gateway_leg', 'piste-gateway', null],
-        ['gateway_leg', 'piste-gateway', null],
-        ['service', 'orders', 1],
-        ['service', 'stock', 2],
+        ['gateway_leg', 'piste-gateway', null, 'root'],
+        ['gateway_leg', 'piste-gateway', 0, 'gateway'],
+        ['gateway_leg', 'piste-gateway', 0, 'gateway'],
+        ['service', 'orders', 1, 'correlation'],
+        ['service', 'stock', 2, 'correlation'],
       ],
     );
     assert.deepEqual(body.summary.services, ['orders', 'stock']);
@@ -185,6 +212,18 @@ void describe('query API against real Elasticsearch', () => {
     );
     assert.ok(body.events.every((event) => event.organization.id === 'tenant-a'));
     assert.ok(!response.body.includes('secret-b') && !response.body.includes('tx-b'));
+  });
+
+  void test('an event with only the trace id of the request joins its timeline and tree', async () => {
+    const body = (await get('/trace/v1/requests/traced')).json<{
+      hops: { service: string; parent: number | null; link: string }[];
+      callTree: { order: number[] };
+    }>();
+    const metadata = body.hops.findIndex((hop) => hop.service === 'metadata');
+    assert.ok(metadata >= 0, 'joined on trace.id alone');
+    const caller = body.hops[body.hops[metadata]?.parent ?? -1];
+    assert.equal(caller?.service, 'access-external');
+    assert.equal(body.hops[metadata]?.link, 'trace_context');
   });
 
   void test('missing hop, clock skew and errors are flagged', async () => {

@@ -28,6 +28,7 @@ function startIngestProcess(stack: IngestTestStack): ChildProcess {
       ARIANE_INDEX_PREFIX: stack.config.ARIANE_INDEX_PREFIX,
       ARIANE_TOPIC_PREFIX: stack.config.ARIANE_TOPIC_PREFIX,
       INGEST_GROUP_ID: stack.config.INGEST_GROUP_ID,
+      ANONYMISATION_DENYLIST_KEY: stack.config.ANONYMISATION_DENYLIST_KEY,
       INGEST_OPS_PORT: '0',
       INGEST_OPS_HOST: '127.0.0.1',
       KAFKA_TOPIC_PARTITIONS: '3',

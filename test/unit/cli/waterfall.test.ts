@@ -45,10 +45,32 @@ void describe('renderRequestWaterfall', () => {
     assert.ok(
       first(bars[1]) > 0 && first(bars[2]) > first(bars[1]) && first(bars[3]) > first(bars[2]),
     );
-    assert.match(hopRows[0] ?? '', /^ {2}leg 0 +piste-gateway +502 +100\.0 ms \|/);
-    assert.match(hopRows[2] ?? '', /^ {2}service +units-svc/);
-    assert.match(hopRows[3] ?? '', /^! leg 2/);
+    assert.match(hopRows[0] ?? '', /^ {2}leg 0 piste-gateway +502 +100\.0 ms \|/);
+    // The call tree: each hop indented under its caller.
+    assert.match(hopRows[1] ?? '', /^ {4}└ leg 1 piste-gateway +502/);
+    assert.match(hopRows[2] ?? '', /^ {6}└ units-svc +502/);
+    assert.match(hopRows[3] ?? '', /^! {3}└ leg 2/);
     assert.ok(!hopRows.slice(0, 3).some((row) => row.startsWith('!')));
+  });
+
+  void test('says where it failed and where the time went', () => {
+    assert.match(
+      text,
+      /Diagnosis: Backend error in units-svc: 502 E_DB db down \(passed on: leg 1 502 → leg 0 502\)/,
+    );
+    assert.match(
+      text,
+      /Time: gateway 30\.0 ms · network 20\.0 ms · backends 40\.0 ms · 5× the route's median \(p50 20\.0 ms, p95 60\.0 ms\)/,
+    );
+  });
+
+  void test('marks callers found from times only', () => {
+    const inferred = structuredClone(REQUEST_TIMELINE);
+    const service = inferred.hops[2];
+    if (service) service.link = 'inferred';
+    const rows = renderRequestWaterfall(inferred, { width: 100, colour: false });
+    assert.match(rows, /└ units-svc ~ +502/);
+    assert.match(rows, /~ caller inferred from times/);
   });
 
   void test('lists anomalies and errors, and has no escape codes without colour', () => {
@@ -84,6 +106,10 @@ void describe('renderSessionWaterfall', () => {
     assert.ok(start(rows[1]) > start(rows[0]));
     assert.match(text, /missing_hop/);
     assert.match(text, /requests 1-2 of 2/);
+    assert.match(text, /Failures by origin: backend units-svc 1/);
+    // Each failed request says where in one line; a healthy one says nothing more.
+    assert.match(text, /\n {4}error in units-svc: Backend error in units-svc: 502/);
+    assert.equal(text.match(/Answered 201/), null);
   });
 });
 

@@ -130,6 +130,7 @@ function heldWrites() {
 /** A deny list that matches nothing and notes each event it is asked about: its normalisation. */
 function normalisationJournal(journal: string[]): DenyList {
   return {
+    ...EMPTY_DENY_LIST,
     match: (event) => {
       journal.push(`normalise ${event.ariane.source.offset}`);
       return undefined;
@@ -240,7 +241,10 @@ void describe('processBatch', () => {
     const h = harness(ok);
     const deps: PipelineDeps = {
       ...h.deps,
-      denyList: { match: (event) => (event.ariane.leg === 1 ? 'op-42' : undefined) },
+      denyList: {
+        ...EMPTY_DENY_LIST,
+        match: (event) => (event.ariane.leg === 1 ? 'op-42' : undefined),
+      },
       onDenyListMatch: anonymiseAtIngest,
     };
     await processBatch(h.batch([leg0, leg1, leg1]), settings, deps);

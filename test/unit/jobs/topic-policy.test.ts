@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boundedRetentionTopicConfig } from '../../../core/src/kafka/topics.js';
+import { boundedRetentionTopicConfig, SEGMENT_MAX_MS } from '../../../core/src/kafka/topics.js';
 import {
   checkTopicRetention,
   correctedTopicConfig,
@@ -35,7 +35,7 @@ describe('checkTopicRetention', () => {
     {
       name: 'Kafka defaults keep records ~14 days',
       config: kafkaDefaults,
-      settings: ['retention.ms', 'message.timestamp.type'],
+      settings: ['retention.ms', 'segment.ms', 'message.timestamp.type'],
     },
     {
       name: 'compaction keeps records forever',
@@ -54,14 +54,24 @@ describe('checkTopicRetention', () => {
         'retention.ms': String(9 * DAY),
         'segment.ms': String(DAY),
       },
-      settings: ['retention.ms'],
+      settings: ['retention.ms', 'segment.ms'],
+    },
+    {
+      name: 'segments too long for truncated records to leave the disk soon, within the window',
+      config: { ...boundedRetentionTopicConfig(10), 'segment.ms': String(SEGMENT_MAX_MS + 1) },
+      settings: ['segment.ms'],
+    },
+    {
+      name: 'no segment.ms known',
+      config: { ...boundedRetentionTopicConfig(10), 'segment.ms': '' },
+      settings: ['retention.ms', 'segment.ms'],
     },
     {
       name: 'exactly the window is allowed',
       config: {
         ...boundedRetentionTopicConfig(10),
-        'retention.ms': String(WINDOW - DAY / 2 - CHECK - 60_000),
-        'segment.ms': String(DAY / 2),
+        'retention.ms': String(WINDOW - SEGMENT_MAX_MS - CHECK - 60_000),
+        'segment.ms': String(SEGMENT_MAX_MS),
       },
       settings: [],
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ArianeError } from '../../../core/src/errors.js';
-import type { SearchRequest, SearchResponse } from '../../../query-api/src/store/event-store.js';
+import { memoryStore } from '../../helpers/memory-store.js';
 import {
   authHeaders,
   queryApiConfig,
@@ -16,25 +16,7 @@ import {
 
 const T0 = '2026-03-02T10:00:00.000Z';
 
-function hitsOf(sources: object[], total = sources.length): SearchResponse {
-  return {
-    took: 1,
-    timed_out: false,
-    _shards: { total: 1, successful: 1, failed: 0 },
-    hits: {
-      total: { value: total, relation: 'eq' },
-      hits: sources.map((source, index) => ({
-        _index: 'x',
-        _id: String(index),
-        _source: source as Record<string, unknown>,
-        sort: [index, String(index)],
-      })),
-    },
-  };
-}
-
 void describe('query API conventions (inject, no Elasticsearch)', () => {
-  const searches: SearchRequest[] = [];
   const events = requestEvents({
     requestId: 'req-1',
     transactionId: 'tx-1',
@@ -43,14 +25,7 @@ void describe('query API conventions (inject, no Elasticsearch)', () => {
     status: 200,
     backends: [{ service: 'orders', offsetMs: 10, durationMs: 40, status: 200 }],
   });
-  const store = stubStore({
-    search: (request) => {
-      searches.push(request);
-      const json = JSON.stringify(request.query);
-      return Promise.resolve(hitsOf(json.includes('"req-1"') ? events : []));
-    },
-    count: (request) => Promise.resolve(JSON.stringify(request.query).includes('req-1') ? 1 : 0),
-  });
+  const store = memoryStore(events);
   let app: Awaited<ReturnType<typeof testApp>>;
   before(async () => {
     app = await testApp(store);
@@ -72,7 +47,7 @@ void describe('query API conventions (inject, no Elasticsearch)', () => {
   });
 
   void test('GET /requests/{id} returns the timeline, scoped to the tenant', async () => {
-    searches.length = 0;
+    store.scopes.length = 0;
     const response = await app.inject({
       url: '/trace/v1/requests/req-1',
       headers: await authHeaders('tenant-a'),
@@ -81,13 +56,65 @@ void describe('query API conventions (inject, no Elasticsearch)', () => {
     const body = response.json<{ hops: unknown[]; summary: { finalStatus: number } }>();
     assert.equal(body.hops.length, 3);
     assert.equal(body.summary.finalStatus, 200);
-    assert.ok(searches.length >= 2);
-    type Scoped = { bool: { filter: unknown[] } };
-    for (const search of searches)
-      // Hits are scoped in `query`, or in `post_filter` by the search that also counts others.
-      assert.deepEqual(((search.post_filter ?? search.query) as Scoped).bool.filter[0], {
-        term: { 'organization.id': 'tenant-a' },
-      });
+    assert.ok(store.scopes.length >= 2);
+    for (const scope of store.scopes) assert.equal(scope.tenant, 'tenant-a');
+  });
+
+  void test('GET /requests/{id} carries the diagnosis, the time budget and the call tree', async () => {
+    const response = await app.inject({
+      url: '/trace/v1/requests/req-1',
+      headers: await authHeaders('tenant-a'),
+    });
+    const body = response.json<{
+      diagnosis: { kind: string };
+      callTree: { order: number[] };
+      hops: { parent: number | null; link: string }[];
+      timeBudget: { gatewayMs: number };
+    }>();
+    assert.equal(body.diagnosis.kind, 'ok');
+    assert.deepEqual(body.callTree.order, [0, 1, 2]);
+    assert.deepEqual(
+      body.hops.map((hop) => [hop.parent, hop.link]),
+      [
+        [null, 'root'],
+        [0, 'gateway'],
+        [1, 'correlation'],
+      ],
+    );
+    assert.equal(body.timeBudget.gatewayMs, 60);
+  });
+
+  void test('GET /requests searches requests: one line and a diagnosis each', async () => {
+    const searched = await testApp(
+      memoryStore(events, {
+        searchRequests: (scope, params) =>
+          Promise.resolve({
+            requestIds:
+              scope.tenant === 'tenant-a' && params.statusClass === '2xx' ? ['req-1'] : [],
+            total: 1,
+          }),
+      }),
+    );
+    const response = await searched.inject({
+      url: '/trace/v1/requests?statusClass=2xx&$limit=20',
+      headers: await authHeaders('tenant-a'),
+    });
+    assert.equal(response.statusCode, 200);
+    const body = response.json<{
+      $hits: { total: number; limit: number };
+      $results: { requestId: string; status: number; diagnosis: { kind: string } }[];
+    }>();
+    assert.deepEqual(body.$hits, { total: 1, offset: 0, limit: 20, size: 1 });
+    assert.deepEqual(
+      body.$results.map((row) => [row.requestId, row.status, row.diagnosis.kind]),
+      [['req-1', 200, 'ok']],
+    );
+    const tooMany = await searched.inject({
+      url: '/trace/v1/requests?$limit=501',
+      headers: await authHeaders('tenant-a'),
+    });
+    assert.equal(tooMany.statusCode, 413);
+    await searched.close();
   });
 
   void test('unknown request id: 404 with a JSON body; HEAD answers 204 or 404 without body', async () => {
@@ -159,7 +186,8 @@ void describe('query API conventions (inject, no Elasticsearch)', () => {
       url,
       headers: { authorization: `Bearer ${admin}`, 'x-tenant-id': 'tenant-z' },
     });
-    assert.equal(asAdmin.statusCode, 200);
+    // Past the access check: tenant-z simply holds no such request.
+    assert.equal(asAdmin.statusCode, 404);
   });
 
   void test('malformed ids and parameters: 400 with field names, never values', async () => {
@@ -218,7 +246,24 @@ void describe('query API conventions (inject, no Elasticsearch)', () => {
     const document = openapi.json<{ openapi: string; paths: Record<string, unknown> }>();
     assert.match(document.openapi, /^3\./);
     assert.ok('/trace/v1/requests/{requestId}' in document.paths);
+    assert.ok('/trace/v1/requests' in document.paths);
     assert.ok('/trace/v1/events' in document.paths);
+    // The timeline's diagnosis, time budget and call tree are described, not left opaque.
+    const timeline = JSON.stringify(document.paths['/trace/v1/requests/{requestId}']);
+    for (const word of [
+      'diagnosis',
+      'rejected_by_gateway',
+      'timeBudget',
+      'callTree',
+      'parent',
+      'inferred',
+    ])
+      assert.ok(timeline.includes(word), word);
+    assert.ok(
+      JSON.stringify(document.paths['/trace/v1/sessions/{applicationId}']).includes(
+        'failuresByOrigin',
+      ),
+    );
     const page = await app.inject({ url: '/trace/v1/docs/' });
     assert.equal(page.statusCode, 200);
     assert.ok(!page.body.includes('https://'), 'the docs page loads nothing from the internet');
@@ -242,8 +287,7 @@ void describe('store failures', () => {
   void test('Elasticsearch unavailable: 503; an unexpected error: 500 without internals', async () => {
     const unavailable = await testApp(
       stubStore({
-        search: () => Promise.reject(new ArianeError('ARIANE_STORE_UNAVAILABLE')),
-        count: () => Promise.reject(new ArianeError('ARIANE_STORE_UNAVAILABLE')),
+        locateRequests: () => Promise.reject(new ArianeError('ARIANE_STORE_UNAVAILABLE')),
         ping: () => Promise.resolve(false),
       }),
     );
@@ -256,8 +300,7 @@ void describe('store failures', () => {
 
     const broken = await testApp(
       stubStore({
-        search: () => Promise.reject(new Error('secret internals at /srv/x.ts:12')),
-        count: () => Promise.resolve(0),
+        locateRequests: () => Promise.reject(new Error('secret internals at /srv/x.ts:12')),
       }),
     );
     const failed = await broken.inject({ url: '/trace/v1/requests/req-1', headers });
@@ -276,7 +319,7 @@ void describe('store failures', () => {
     const { createHash } = await import('node:crypto');
     const hash = createHash('sha256').update('s3cret-key').digest('hex');
     const app = await testApp(
-      stubStore({ count: () => Promise.resolve(1) }),
+      stubStore({ requestExists: () => Promise.resolve(true) }),
       queryApiConfig({ API_KEYS: `robot:${hash}:support:tenant-a|tenant-c` }),
     );
     const ok = await app.inject({

@@ -1,17 +1,23 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { EventsQuerySchema } from '../../../query-api/src/routes/events/schema.js';
-import { eventsCursorQuery, eventsPageQuery } from '../../../query-api/src/routes/events/query.js';
+import { EventsQuerySchema } from '../../../query-api/src/contract/events.js';
+import { RequestSearchQuerySchema } from '../../../query-api/src/contract/request-search.js';
+import {
+  eventsCursorQuery,
+  eventsPageQuery,
+  requestsPageQuery,
+} from '../../../query-api/src/search/queries.js';
 import {
   eventsOfRequestQuery,
   requestExistsQuery,
+  routeBaselineQuery,
   transactionsOfRequestQuery,
-} from '../../../query-api/src/routes/requests/query.js';
+} from '../../../query-api/src/timeline/request-queries.js';
 import {
   sessionExistsQuery,
   sessionPageQuery,
-} from '../../../query-api/src/routes/sessions/query.js';
+} from '../../../query-api/src/timeline/session-queries.js';
 
 // The Elasticsearch requests the API sends, pinned as committed JSON (STYLE.md §10).
 // Regenerate after an intended change with: UPDATE_SNAPSHOTS=1 node --import tsx --test <this file>
@@ -37,11 +43,42 @@ const allFilters = EventsQuerySchema.parse({
 
 const SNAPSHOTS: Record<string, unknown> = {
   'request-transactions': transactionsOfRequestQuery(context, ['req-1']),
-  'request-events': eventsOfRequestQuery(context, ['req-1'], ['tx-1', 'tx-2'], 2000),
-  'request-events-next-page': eventsOfRequestQuery(context, ['req-1'], ['tx-1'], 2000, [
-    1772445600000,
-    'evt-9',
-  ]),
+  'request-events': eventsOfRequestQuery(
+    context,
+    { requestIds: ['req-1'], correlationIds: ['tx-1', 'tx-2'], traceIds: ['4bf92f3577b34da6'] },
+    { size: 2000, withPolicyPath: true },
+  ),
+  'request-events-next-page': eventsOfRequestQuery(
+    context,
+    { requestIds: ['req-1'], correlationIds: ['tx-1'], traceIds: [] },
+    { size: 2000, after: [1772445600000, 'evt-9'] },
+  ),
+  'route-baseline': routeBaselineQuery(
+    context,
+    {
+      api: 'Vitam Access',
+      operation: 'searchUnits',
+      method: 'GET',
+      path: '/vitam/access-external/v1/units',
+    },
+    Date.parse('2026-03-02T10:32:17.123Z'),
+  ),
+  'route-baseline-by-path': routeBaselineQuery(
+    context,
+    { api: null, operation: null, method: 'POST', path: '/v1/objects' },
+    Date.parse('2026-03-02T10:32:17.123Z'),
+  ),
+  'requests-search': requestsPageQuery(
+    context,
+    RequestSearchQuerySchema.parse({
+      statusClass: '5xx',
+      path: '/signalements',
+      clientId: 'client-x',
+      from: '2026-03-02T10:00:00Z',
+      to: '2026-03-02T11:00:00Z',
+      q: 'timeout',
+    }),
+  ),
   'request-transactions-counting-elsewhere': transactionsOfRequestQuery(context, ['req-1'], true),
   'request-exists': requestExistsQuery(context, 'req-1'),
   'session-page': sessionPageQuery(context, 'sess-1', { limit: 1000, offset: 0 }),
@@ -89,10 +126,12 @@ void test('every query is scoped to the tenant in its first filter', () => {
 
 void test('the search counting other tenants returns their count, never their hits', () => {
   const request = SNAPSHOTS['request-transactions-counting-elsewhere'] as {
-    aggs: Record<string, { filter: { bool: { must_not: unknown[] } } }>;
+    aggs: Record<string, { filter: { bool: { must_not?: unknown[]; filter?: unknown[] } } }>;
   };
-  assert.deepEqual(Object.keys(request.aggs), ['elsewhere']);
+  assert.deepEqual(Object.keys(request.aggs), ['elsewhere', 'traces']);
   assert.deepEqual(request.aggs.elsewhere?.filter.bool.must_not, [
     { term: { 'organization.id': 'tenant-a' } },
   ]);
+  // Trace ids, listed in the same pass, are only join keys of the tenant-scoped query 2.
+  assert.deepEqual(Object.keys(request.aggs.traces ?? {}), ['terms']);
 });

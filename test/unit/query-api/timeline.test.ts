@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildRequestTimeline } from '../../../query-api/src/routes/requests/timeline.js';
+import { buildRequestTimeline } from '../../../query-api/src/timeline/assemble.js';
 import { plus, requestEvents, traceEvent } from '../../helpers/query-api.js';
 
 const T0 = '2026-03-02T10:00:00.000Z';
@@ -33,13 +33,13 @@ void describe('buildRequestTimeline', () => {
   void test('groups a multi-hop request into legs, then services, each matched to its leg', () => {
     const timeline = timelineOf(requestEvents(twoBackends));
     assert.deepEqual(
-      timeline.hops.map((hop) => [hop.kind, hop.service, hop.leg, hop.calledBy]),
+      timeline.hops.map((hop) => [hop.kind, hop.service, hop.leg, hop.parent, hop.link]),
       [
-        ['gateway_leg', 'piste-gateway', 0, null],
-        ['gateway_leg', 'piste-gateway', 1, null],
-        ['gateway_leg', 'piste-gateway', 2, null],
-        ['service', 'orders', null, 1],
-        ['service', 'stock', null, 2],
+        ['gateway_leg', 'piste-gateway', 0, null, 'root'],
+        ['gateway_leg', 'piste-gateway', 1, 0, 'gateway'],
+        ['gateway_leg', 'piste-gateway', 2, 0, 'gateway'],
+        ['service', 'orders', null, 1, 'correlation'],
+        ['service', 'stock', null, 2, 'correlation'],
       ],
     );
     assert.deepEqual(timeline.anomalies, []);
@@ -92,9 +92,47 @@ void describe('buildRequestTimeline', () => {
     leg1.http.response.status_code = 502;
     const timeline = timelineOf(events);
     const mismatch = timeline.anomalies.find((anomaly) => anomaly.type === 'status_mismatch');
-    assert.deepEqual(mismatch?.details, { gatewayStatus: 502, serviceStatus: 500 });
+    assert.deepEqual(mismatch?.details, { callerStatus: 502, calleeStatus: 500 });
     assert.equal(timeline.summary.finalStatus, 502);
     assert.equal(timeline.summary.outcome, 'failure');
+  });
+
+  void test('status_mismatch along the whole path: leg 0 against the leg it relayed, services', () => {
+    const events = requestEvents({
+      ...twoBackends,
+      status: 500,
+      backends: [
+        { service: 'orders', offsetMs: 10, durationMs: 40, status: 200 },
+        {
+          service: 'stock',
+          offsetMs: 60,
+          durationMs: 50,
+          status: 200,
+          downstream: [{ service: 'ledger', offsetMs: 5, durationMs: 20, status: 409 }],
+        },
+      ],
+    });
+    const mismatches = timelineOf(events)
+      .anomalies.filter((anomaly) => anomaly.type === 'status_mismatch')
+      .map((anomaly) => [anomaly.hops, anomaly.details]);
+    // Leg 0 (500) against leg 2 (200), the answer it relayed; not against leg 1. Then stock
+    // (200) against the ledger it called (409).
+    assert.deepEqual(mismatches, [
+      [[0, 2], { callerStatus: 500, calleeStatus: 200 }],
+      [[4, 5], { callerStatus: 200, calleeStatus: 409 }],
+    ]);
+  });
+
+  void test('two successes that differ are no mismatch', () => {
+    const events = requestEvents({
+      ...twoBackends,
+      status: 201,
+      backends: [{ service: 'orders', offsetMs: 10, durationMs: 40, status: 202 }],
+    });
+    assert.equal(
+      timelineOf(events).anomalies.some((anomaly) => anomaly.type === 'status_mismatch'),
+      false,
+    );
   });
 
   void test('flags clock skew beyond the tolerance, keeping the skewed order as logged', () => {
@@ -149,7 +187,7 @@ void describe('buildRequestTimeline', () => {
       backends: [{ ...twoBackends.backends[0]!, correlationOnly: true }],
     });
     const timeline = timelineOf(events);
-    assert.equal(timeline.hops.find((hop) => hop.service === 'orders')?.calledBy, 1);
+    assert.equal(timeline.hops.find((hop) => hop.service === 'orders')?.parent, 1);
     assert.equal(
       timeline.anomalies.some((anomaly) => anomaly.type === 'missing_hop'),
       false,

@@ -1,19 +1,18 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { ArianeError } from '../../../../core/src/errors.js';
-import { signCursor, verifyCursor, type CursorState } from '../../pagination/cursor.js';
-import { assertWithinResultWindow } from '../../pagination/params.js';
-import { READ_ROLES, principalOf, securedScope, tenantOf } from '../../plugins/access.js';
-import type { SearchResponse } from '../../store/event-store.js';
-import type { QueryContext } from '../../context.js';
-import { registerCommands } from '../commands.js';
-import { eventsCursorQuery, eventsPageQuery } from './query.js';
 import {
   CursorHeadersSchema,
   EventsPageSchema,
   EventsQuerySchema,
   type EventsQuery,
-} from './schema.js';
+} from '../../contract/events.js';
+import type { QueryContext } from '../../context.js';
+import { signCursor, verifyCursor, type CursorState } from '../../pagination/cursor.js';
+import { assertWithinResultWindow } from '../../pagination/params.js';
+import { READ_ROLES, principalOf, securedScope, tenantOf } from '../../plugins/access.js';
+import type { EventPage, StoredEvent } from '../../store/event-store.js';
+import { registerCommands } from '../commands.js';
 
 const URL = '/trace/v1/events';
 const RESOURCE = 'events';
@@ -64,8 +63,9 @@ export const eventRoutes: FastifyPluginCallbackZod = (app, _options, done) => {
           });
         }
         assertWithinResultWindow(params);
-        const page = await app.ariane.store.search(
-          eventsPageQuery({ index: app.ariane.names.eventsPattern, tenant }, params),
+        const page = await app.ariane.store.searchEvents(
+          { index: app.ariane.names.eventsPattern, tenant },
+          params,
         );
         return toPage(page, params.$offset, params.$limit);
       },
@@ -117,18 +117,14 @@ interface CursorStep {
  * closed and no cursor is returned.
  */
 async function cursorPage(context: QueryContext, reply: FastifyReply, step: CursorStep) {
-  const page = await context.store.search(
-    eventsCursorQuery(
-      step.tenant,
-      step.params,
-      { id: step.pit, keepAlive: keepAlive(context) },
-      step.searchAfter,
-    ),
+  const page = await context.store.searchEventsAfter(
+    step.tenant,
+    step.params,
+    { id: step.pit, keepAlive: keepAlive(context) },
+    step.searchAfter,
   );
-  const hits = page.hits.hits;
-  const last = hits.at(-1);
-  const pit = page.pit_id ?? step.pit;
-  if (hits.length === step.params.$limit && last?.sort) {
+  const { pit } = page;
+  if (page.events.length === step.params.$limit && page.after) {
     const expiresAt = context.now().getTime() + context.cursorTtlMs;
     const state: CursorState = {
       v: 1,
@@ -136,8 +132,8 @@ async function cursorPage(context: QueryContext, reply: FastifyReply, step: Curs
       tenant: step.tenant,
       subject: step.subject,
       pit,
-      searchAfter: last.sort as CursorState['searchAfter'],
-      position: step.position + hits.length,
+      searchAfter: [...page.after],
+      position: step.position + page.events.length,
       params: { ...step.params },
       expiresAt,
     };
@@ -149,16 +145,9 @@ async function cursorPage(context: QueryContext, reply: FastifyReply, step: Curs
   return toPage(page, step.position, step.params.$limit);
 }
 
-function toPage(page: SearchResponse, offset: number, limit: number) {
-  const total = page.hits.total;
-  const results = page.hits.hits.map((hit) => hit._source ?? {});
+function toPage(page: EventPage<StoredEvent>, offset: number, limit: number) {
   return {
-    $hits: {
-      total: typeof total === 'number' ? total : (total?.value ?? results.length),
-      offset,
-      limit,
-      size: results.length,
-    },
-    $results: results,
+    $hits: { total: page.total, offset, limit, size: page.events.length },
+    $results: page.events,
   };
 }

@@ -5,11 +5,8 @@ import {
   type OperationStore,
 } from '../../../../core/src/anonymisation/operations.js';
 import { ArianeError } from '../../../../core/src/errors.js';
-import {
-  HitsSchema,
-  PaginationQuerySchema,
-  assertWithinResultWindow,
-} from '../../pagination/params.js';
+import { HitsSchema, PaginationQuerySchema } from '../../contract/pagination.js';
+import { assertWithinResultWindow } from '../../pagination/params.js';
 import { securedScope, tenantOf } from '../../plugins/access.js';
 import { ErrorBodySchema } from '../../plugins/error-schema.js';
 import { registerCommands } from '../commands.js';

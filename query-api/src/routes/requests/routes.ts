@@ -1,19 +1,32 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { ArianeError } from '../../../../core/src/errors.js';
+import {
+  RequestSearchPageSchema,
+  RequestSearchQuerySchema,
+} from '../../contract/request-search.js';
+import { RequestParamsSchema, RequestTimelineSchema } from '../../contract/request-timeline.js';
+import type { QueryContext } from '../../context.js';
+import { assertWithinResultWindow } from '../../pagination/params.js';
 import { READ_ROLES, securedScope, tenantOf } from '../../plugins/access.js';
 import { ErrorBodySchema } from '../../plugins/error-schema.js';
+import { readRequestTimeline } from '../../timeline/read-request.js';
+import { readRequestSummaries } from '../../timeline/read-session.js';
 import { registerCommands } from '../commands.js';
-import { fetchRequestEvents } from './fetch.js';
-import { requestExistsQuery } from './query.js';
-import { RequestParamsSchema, RequestTimelineSchema } from './schema.js';
-import { buildRequestTimeline } from './timeline.js';
 
 const URL = '/trace/v1/requests/:requestId';
+const COLLECTION_URL = '/trace/v1/requests';
+
+function readOptions({ names, maxTimelineEvents, clockSkewToleranceMs, baselines }: QueryContext) {
+  return { names, maxEvents: maxTimelineEvents, clockSkewToleranceMs, baselines };
+}
 
 export const requestRoutes: FastifyPluginCallbackZod = (app, _options, done) => {
   registerCommands(app, URL, {
     GET: 'The request timeline: hops, summary and anomalies of one X-Request-Id',
     HEAD: 'Whether the request id is known in the tenant: 204 or 404',
+  });
+  registerCommands(app, COLLECTION_URL, {
+    GET: 'Search requests: the event search grouped by request, one line and a diagnosis each',
   });
 
   securedScope(app, { roles: READ_ROLES, tenant: true }, (secured) => {
@@ -34,25 +47,50 @@ export const requestRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
         },
       },
       async (request, reply) => {
-        const { store, names, maxTimelineEvents, clockSkewToleranceMs } = app.ariane;
-        const tenant = tenantOf(request);
-        const context = { index: names.eventsPattern, tenant };
-        const { requestId } = request.params;
-        const fetched = await fetchRequestEvents(store, context, [requestId], {
-          names,
-          maxEvents: maxTimelineEvents,
-          countElsewhere: true,
-        });
-        if (!fetched.found)
+        const { store, names } = app.ariane;
+        const scope = { index: names.eventsPattern, tenant: tenantOf(request) };
+        const timeline = await readRequestTimeline(
+          store,
+          scope,
+          request.params.requestId,
+          readOptions(app.ariane),
+        );
+        if (!timeline)
           throw new ArianeError('ARIANE_NOT_FOUND', 'No event carries this request id');
-        const timeline = buildRequestTimeline(fetched.events, {
-          requestId,
-          tenant,
-          totalEvents: fetched.total,
-          otherTenantMatches: fetched.elsewhere,
-          clockSkewToleranceMs,
-        });
         return reply.code(timeline.truncated ? 206 : 200).send(timeline);
+      },
+    );
+
+    secured.get(
+      COLLECTION_URL,
+      {
+        schema: {
+          summary: 'Search requests',
+          description:
+            'The requests having at least one event that matches the filters of /trace/v1/events, ' +
+            'in the order of their first matching event, each with its method, path, status, ' +
+            'duration and diagnosis. Paginated with $limit/$offset over requests.',
+          querystring: RequestSearchQuerySchema,
+          response: { 200: RequestSearchPageSchema, 206: RequestSearchPageSchema },
+        },
+      },
+      async (request, reply) => {
+        const { store, names } = app.ariane;
+        const scope = { index: names.eventsPattern, tenant: tenantOf(request) };
+        const params = request.query;
+        assertWithinResultWindow(params);
+        const { requestIds, total } = await store.searchRequests(scope, params);
+        const { results, truncated } = await readRequestSummaries(
+          store,
+          scope,
+          requestIds,
+          readOptions(app.ariane),
+        );
+        return reply.code(truncated ? 206 : 200).send({
+          $hits: { total, offset: params.$offset, limit: params.$limit, size: results.length },
+          $results: results,
+          truncated,
+        });
       },
     );
 
@@ -61,9 +99,9 @@ export const requestRoutes: FastifyPluginCallbackZod = (app, _options, done) => 
       { schema: { summary: 'Request existence', params: RequestParamsSchema } },
       async (request, reply) => {
         const { store, names } = app.ariane;
-        const context = { index: names.eventsPattern, tenant: tenantOf(request) };
-        const count = await store.count(requestExistsQuery(context, request.params.requestId));
-        if (count === 0) throw new ArianeError('ARIANE_NOT_FOUND');
+        const scope = { index: names.eventsPattern, tenant: tenantOf(request) };
+        if (!(await store.requestExists(scope, request.params.requestId)))
+          throw new ArianeError('ARIANE_NOT_FOUND');
         return reply.code(204).send();
       },
     );

@@ -1,6 +1,8 @@
-// Ariane timeline page: hash routes #/requests/<id> and #/sessions/<id>, drawn from the query
-// API's JSON with DOM nodes and textContent only (never innerHTML), so no value runs as code.
-// Plain ES module, no dependency: the page must work with no internet access.
+// Ariane timeline page: hash routes #/search?<filters>, #/requests/<id> and #/sessions/<id>
+// (each a shareable URL), drawn from the query API's JSON with DOM nodes and textContent only
+// (never innerHTML), so no value runs as code. Plain ES module, no dependency: the page must
+// work with no internet access. Every control is a form field, a button or a link: the
+// keyboard reaches all of them, and `/` jumps to the search.
 
 const API = '/trace/v1';
 const store = window.sessionStorage;
@@ -64,6 +66,34 @@ function hopLabel(hop) {
   return 'service';
 }
 
+/** How sure the call tree is of a hop's caller, for links found from times only. */
+const LINK_MARKS = {
+  inferred: ['~', 'caller inferred from times'],
+  ambiguous: ['?', 'caller uncertain: clocks disagree'],
+  unresolved: ['?', 'no caller: its clock is off'],
+};
+
+function diagnosisTone(diagnosis) {
+  if (diagnosis.origin !== null || diagnosis.kind === 'unknown') return 'bad';
+  return diagnosis.kind === 'slow' ? 'warn' : 'ok';
+}
+
+/** The diagnosis as a banner: the sentence, then its origin and error. */
+function diagnosisBox(diagnosis) {
+  const box = el('section', `diagnosis ${diagnosisTone(diagnosis)}`, undefined, {
+    'aria-label': 'Diagnosis',
+  });
+  box.append(el('strong', undefined, diagnosis.summary));
+  const facts = [
+    diagnosis.origin && `origin: ${diagnosis.origin}`,
+    diagnosis.service && `service: ${diagnosis.service}`,
+    diagnosis.reason && `reason: ${diagnosis.reason}`,
+    diagnosis.error && diagnosis.error.message && `error: ${diagnosis.error.message}`,
+  ].filter(Boolean);
+  if (facts.length > 0) box.append(el('div', 'hint', facts.join(' · ')));
+  return box;
+}
+
 function axis(spanMs) {
   const row = el('div', 'axis');
   row.append(el('span', 'label-cols'));
@@ -88,17 +118,34 @@ function renderWaterfall(timeline) {
   const origin = Math.min(...times);
   const span = Math.max(...times) - origin;
   container.append(axis(span));
-  timeline.hops.forEach((hop, index) => {
+  const critical = new Set(timeline.timeBudget.criticalPath);
+  // The call tree, depth first: each hop indented under the hop that called it.
+  for (const index of timeline.callTree.order) {
+    const hop = timeline.hops[index];
     const tone = statusClass(hop.status, hop.outcome);
     const anomalies = anomalousHops.get(index);
-    const row = el('div', `hop ${tone}${anomalies ? ' anomalous' : ''}`, undefined, {
-      'data-hop': index,
-    });
+    const row = el(
+      'div',
+      `hop ${tone}${anomalies ? ' anomalous' : ''}${critical.has(index) ? ' critical' : ''}`,
+      undefined,
+      { 'data-hop': index, 'data-depth': hop.depth, 'data-link': hop.link },
+    );
     const labels = el('span', 'label-cols');
+    const tree = el('span', 'tree', undefined, {
+      title: `${hopLabel(hop)} ${hop.service}${hop.path ? ` ${hop.path}` : ''}${hop.node ? ` (node ${hop.node})` : ''}\nown time ${formatMs(hop.selfMs)}`,
+    });
+    tree.style.paddingLeft = `${hop.depth * 1.1}rem`;
+    tree.append(
+      el('span', 'branch', hop.depth > 0 ? '└ ' : ''),
+      el('span', 'kind', hopLabel(hop)),
+      document.createTextNode(' '),
+      el('span', 'service', hop.service),
+    );
+    const mark = LINK_MARKS[hop.link];
+    if (mark) tree.append(el('span', 'link-mark', mark[0], { title: mark[1] }));
     labels.append(
       el('span', 'marker', anomalies ? '⚠' : '', anomalies ? { title: anomalies.join(', ') } : {}),
-      el('span', 'kind', hopLabel(hop)),
-      el('span', 'service', hop.service, { title: hop.node ? `node ${hop.node}` : hop.service }),
+      tree,
       el('span', `status ${tone}`, hop.status ?? '–'),
       el('span', 'duration', formatMs(hop.durationMs)),
     );
@@ -112,7 +159,11 @@ function renderWaterfall(timeline) {
     track.append(bar);
     row.append(labels, track);
     container.append(row);
-  });
+  }
+  if (timeline.hops.some((hop) => LINK_MARKS[hop.link]))
+    container.append(
+      el('p', 'hint', '~ caller inferred from times · ? caller uncertain: clocks disagree'),
+    );
   if (timeline.anomalies.length > 0) {
     const list = el('ul', 'anomalies');
     for (const anomaly of timeline.anomalies) {
@@ -158,10 +209,17 @@ function requestHeader(timeline) {
   );
   const facts = el('dl');
   const fact = (name, value) => facts.append(el('dt', undefined, name), el('dd', undefined, value));
+  const budget = timeline.timeBudget;
   fact('Request id', timeline.requestId);
   fact('Total', formatMs(summary.totalDurationMs));
-  fact('In gateway', formatMs(summary.gatewayMs));
-  fact('In backends', formatMs(summary.backendMs));
+  fact('In the gateway', formatMs(budget.gatewayMs));
+  fact('Network to backends', formatMs(budget.networkMs));
+  fact('In backends', formatMs(budget.backendMs));
+  if (budget.baseline && budget.ratioToMedian !== null)
+    fact(
+      'Route usually',
+      `p50 ${formatMs(budget.baseline.p50Ms)}, p95 ${formatMs(budget.baseline.p95Ms)}: this one ${budget.ratioToMedian}× the median`,
+    );
   fact('Tenant', summary.correlation.tenant);
   if (summary.correlation.sessionIds.length > 0) {
     const dd = el('dd');
@@ -174,7 +232,7 @@ function requestHeader(timeline) {
   if (summary.correlation.transactionIds.length > 0)
     fact('Axway correlation id', summary.correlation.transactionIds.join(', '));
   fact('Events', `${summary.eventCount} of ${summary.totalEvents}`);
-  header.append(title, facts);
+  header.append(title, diagnosisBox(timeline.diagnosis), facts);
   return header;
 }
 
@@ -192,6 +250,14 @@ async function showSession(view, applicationId) {
   const fact = (name, value) => facts.append(el('dt', undefined, name), el('dd', undefined, value));
   fact('Requests', summary.requests);
   fact('Failed', summary.failedRequests);
+  fact(
+    'Failures by origin (this page)',
+    summary.failuresByOrigin
+      .map(
+        (entry) => `${entry.origin}${entry.service ? ` ${entry.service}` : ''}: ${entry.requests}`,
+      )
+      .join(' · ') || 'none',
+  );
   fact('From', summary.start ?? '–');
   fact('To', summary.end ?? '–');
   fact('Span', formatMs(summary.spanMs));
@@ -239,6 +305,10 @@ async function showSession(view, applicationId) {
     }
     line.append(labels, track);
     details.append(line);
+    if (request.diagnosis.kind !== 'ok')
+      details.append(
+        el('p', `request-diagnosis ${diagnosisTone(request.diagnosis)}`, request.diagnosis.summary),
+      );
     details.addEventListener('toggle', () => {
       if (!details.open || details.dataset.loaded) return;
       details.dataset.loaded = 'true';
@@ -266,6 +336,94 @@ async function showSession(view, applicationId) {
   view.replaceChildren(header, list);
 }
 
+/** The search form's fields, in the order of the query string they make. */
+const SEARCH_FIELDS = [
+  'from',
+  'to',
+  'clientId',
+  'service',
+  'statusClass',
+  'method',
+  'path',
+  'minDurationMs',
+  'q',
+];
+const TIME_FIELDS = new Set(['from', 'to']);
+
+/** ISO 8601 to the value of a datetime-local field, in the browser's time zone. */
+function toLocalInput(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 19);
+}
+
+/** The filled search fields as query parameters; times go out as ISO 8601 (UTC). */
+function searchParamsOf(form) {
+  const params = new URLSearchParams();
+  for (const name of SEARCH_FIELDS) {
+    const value = form.elements[name].value.trim();
+    if (!value) continue;
+    params.set(name, TIME_FIELDS.has(name) ? new Date(value).toISOString() : value);
+  }
+  return params;
+}
+
+function fillSearchForm(form, params) {
+  for (const name of SEARCH_FIELDS) {
+    const value = params.get(name) ?? '';
+    form.elements[name].value = TIME_FIELDS.has(name) && value ? toLocalInput(value) : value;
+  }
+}
+
+/** Requests matching the search, one row each, every row a link to its timeline. */
+async function showSearch(view, params) {
+  fillSearchForm($('search-form'), params);
+  const query = new URLSearchParams(params);
+  query.set('$limit', '100');
+  const page = await api(`/requests?${query.toString()}`);
+  const table = el('table', 'results');
+  const head = el('tr');
+  for (const name of ['Time', 'Request', 'Method', 'Path', 'Status', 'Duration', 'Diagnosis'])
+    head.append(el('th', undefined, name, { scope: 'col' }));
+  table.append(el('thead'), el('tbody'));
+  table.tHead.append(head);
+  for (const row of page.$results) {
+    const tone = statusClass(row.status, row.diagnosis.origin ? 'failure' : 'success');
+    const line = el('tr', `result ${diagnosisTone(row.diagnosis)}`, undefined, {
+      'data-request': row.requestId,
+    });
+    const link = el('a', undefined, row.requestId, {
+      href: `#/requests/${encodeURIComponent(row.requestId)}`,
+    });
+    const idCell = el('td');
+    idCell.append(link);
+    line.append(
+      el('td', 'time', row.start ? row.start.replace('T', ' ').slice(0, 23) : '–', {
+        title: row.start ?? '',
+      }),
+      idCell,
+      el('td', undefined, row.method ?? '?'),
+      el('td', undefined, row.path ?? '?'),
+      el('td', `status ${tone}`, row.status ?? '–'),
+      el('td', 'duration', formatMs(row.durationMs)),
+      el('td', `diagnosis-line ${diagnosisTone(row.diagnosis)}`, row.diagnosis.summary),
+    );
+    table.tBodies[0].append(line);
+  }
+  const hits = page.$hits;
+  const caption = el(
+    'p',
+    'hint',
+    hits.size === 0
+      ? 'No request matches.'
+      : `Requests ${hits.offset + 1}–${hits.offset + hits.size} of ${hits.total}, most recent first`,
+  );
+  view.replaceChildren(el('h2', undefined, 'Requests'), caption, table);
+  if (page.truncated)
+    view.append(el('p', 'warn', 'Some rows are partial: the page had too many events.'));
+}
+
 function errorBox(error) {
   const box = el('div', 'error-box');
   if (error instanceof ApiError && error.status === 404)
@@ -278,15 +436,19 @@ function errorBox(error) {
 
 async function route() {
   const view = $('view');
+  const search = /^#\/search\?(.*)$/.exec(window.location.hash);
   const match = /^#\/(requests|sessions)\/(.+)$/.exec(window.location.hash);
-  if (!match) return;
-  const [, kind, encoded] = match;
-  const id = decodeURIComponent(encoded);
-  $(kind === 'requests' ? 'request-id' : 'session-id').value = id;
+  if (!search && !match) return;
   view.replaceChildren(el('p', 'hint', 'Loading…'));
   try {
-    if (kind === 'requests') await showRequest(view, id);
-    else await showSession(view, id);
+    if (search) await showSearch(view, new URLSearchParams(search[1]));
+    else {
+      const [, kind, encoded] = match;
+      const id = decodeURIComponent(encoded);
+      $(kind === 'requests' ? 'request-id' : 'session-id').value = id;
+      if (kind === 'requests') await showRequest(view, id);
+      else await showSession(view, id);
+    }
   } catch (error) {
     view.replaceChildren(errorBox(error));
   }
@@ -313,6 +475,19 @@ function bindForms() {
     });
   open('request-form', 'request-id', 'requests');
   open('session-form', 'session-id', 'sessions');
+  $('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const hash = `#/search?${searchParamsOf($('search-form')).toString()}`;
+    if (window.location.hash === hash) void route();
+    else window.location.hash = hash;
+  });
+  // `/` jumps to the search, unless the user is typing in a field.
+  document.addEventListener('keydown', (event) => {
+    const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement?.tagName);
+    if (event.key !== '/' || typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    $('search-from').focus();
+  });
 }
 
 bindCredentials();

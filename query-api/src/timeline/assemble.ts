@@ -1,5 +1,17 @@
-import type { TraceEvent } from '../../../../core/src/schemas/trace-event.js';
-import type { Anomaly, Hop, RequestTimeline } from './schema.js';
+import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
+import {
+  TREE_LINKS,
+  type Anomaly,
+  type Hop,
+  type RequestTimeline,
+  type RouteBaseline,
+  type TreeLink,
+} from '../contract/request-timeline.js';
+import { buildCallTree, type CallTree } from './call-tree.js';
+import { diagnose } from './diagnosis.js';
+import { rejectionEvidence } from './policy-path.js';
+import { statusMismatches } from './status-mismatch.js';
+import { selfTimes, timeBudget } from './time-budget.js';
 
 export interface TimelineOptions {
   readonly requestId: string;
@@ -9,6 +21,8 @@ export interface TimelineOptions {
   /** Events with this request id in other tenants: a count only, never their content. */
   readonly otherTenantMatches: number;
   readonly clockSkewToleranceMs: number;
+  /** The route's usual duration, when known. */
+  readonly baseline?: RouteBaseline | null;
 }
 
 interface HopDraft {
@@ -22,30 +36,40 @@ interface HopDraft {
   status: number | null;
   failed: boolean;
   succeeded: boolean;
+  method: string | null;
+  path: string | null;
   rawTimestamps: string[];
   eventIds: string[];
-  calledBy: number | null;
+  spanIds: string[];
+  parentSpanIds: string[];
 }
 
 /**
  * Rebuilds one request from its events, as fetched in `@timestamp`, `event.id` order.
  *
  * Hops: the gateway legs of each transaction (leg 0, then 1..n), generic gateway access lines,
- * then one hop per backend service and transaction. Each service hop is matched to the
- * outbound leg of its transaction that started closest to it. Events are never reordered and
- * timestamps never adjusted: what looks wrong is reported in `anomalies`.
+ * then one hop per backend service and transaction (and span, when services log trace
+ * context). The call tree says who called whom (call-tree.ts); own times, the critical path and
+ * the gateway's share follow from it (time-budget.ts), and the diagnosis from all of them
+ * (diagnosis.ts). Events are never reordered and timestamps never adjusted: what looks wrong is
+ * reported in `anomalies`.
  */
 export function buildRequestTimeline(
   events: readonly TraceEvent[],
   options: TimelineOptions,
 ): RequestTimeline {
-  const gatewayHops = collectGatewayHops(events);
-  const serviceHops = collectServiceHops(events);
-  const hops = [...gatewayHops, ...serviceHops];
-  const anomalies: Anomaly[] = [];
+  const drafts = [...collectGatewayHops(events), ...collectServiceHops(events)];
+  const tree = buildCallTree(drafts);
+  const timed = drafts.map((draft, index) => ({ ...draft, parent: tree.parent[index] ?? null }));
+  const self = selfTimes(timed);
+  const hops = drafts.map((draft, index) => toHop(draft, index, tree, self[index] ?? 0));
 
-  matchServiceHopsToLegs(hops, gatewayHops.length, options.clockSkewToleranceMs, anomalies);
-  anomalies.push(...reuseAnomalies(events, options));
+  const anomalies: Anomaly[] = [
+    ...missingHops(hops),
+    ...statusMismatches(hops),
+    ...clockSkews(hops, drafts, options.clockSkewToleranceMs),
+    ...reuseAnomalies(events, options),
+  ];
   for (const event of events) {
     if (event.ariane.flags?.includes('future_timestamp'))
       anomalies.push({
@@ -64,15 +88,35 @@ export function buildRequestTimeline(
       details: { returnedEvents: events.length, totalEvents: options.totalEvents },
     });
 
-  const finished = hops.map(toHop);
+  const summary = summarise(events, hops, options);
+  const budget = timeBudget(timed, self, summary.totalDurationMs, options.baseline ?? null);
+  const root = hops.find((hop) => hop.kind === 'gateway_leg' && hop.leg === 0);
   return {
     requestId: options.requestId,
-    summary: summarise(events, finished, options),
-    hops: finished,
+    summary,
+    diagnosis: diagnose({
+      hops,
+      errors: summary.errors,
+      finalStatus: summary.finalStatus,
+      rejectionEvidence: root ? rejectionEvidence(events, root.transactionId) : null,
+      budget,
+    }),
+    timeBudget: budget,
+    hops,
+    callTree: { order: [...tree.order], links: countLinks(tree.link) },
     anomalies,
     truncated,
     events: events as unknown as Record<string, unknown>[],
   };
+}
+
+function countLinks(links: readonly TreeLink[]): Record<TreeLink, number> {
+  const counts = Object.fromEntries(TREE_LINKS.map((link) => [link, 0])) as Record<
+    TreeLink,
+    number
+  >;
+  for (const link of links) counts[link] += 1;
+  return counts;
 }
 
 function collectGatewayHops(events: readonly TraceEvent[]): HopDraft[] {
@@ -109,7 +153,9 @@ function collectServiceHops(events: readonly TraceEvent[]): HopDraft[] {
   for (const event of events) {
     if (event.service.type !== 'backend') continue;
     const tx = event.transaction?.id ?? event.ariane.correlation_ids?.[0] ?? '';
-    mergeInto(byKey, `svc|${event.service.name}|${tx}`, event, 'service', null);
+    // With trace context, each span of a service is a call of its own.
+    const span = event.span?.id ?? '';
+    mergeInto(byKey, `svc|${event.service.name}|${tx}|${span}`, event, 'service', null);
   }
   return [...byKey.values()].sort((a, b) => a.startMs - b.startMs);
 }
@@ -136,9 +182,12 @@ function mergeInto(
       status,
       failed: event.event.outcome === 'failure',
       succeeded: event.event.outcome === 'success',
+      method: event.http?.request?.method ?? null,
+      path: event.url?.path ?? null,
       rawTimestamps: [event.ariane.raw_timestamp],
       eventIds: [event.event.id],
-      calledBy: null,
+      spanIds: event.span ? [event.span.id] : [],
+      parentSpanIds: event.parent ? [event.parent.id] : [],
     });
     return;
   }
@@ -148,98 +197,82 @@ function mergeInto(
   if (status !== null) existing.status = status;
   existing.failed ||= event.event.outcome === 'failure';
   existing.succeeded ||= event.event.outcome === 'success';
+  existing.method ??= event.http?.request?.method ?? null;
+  existing.path ??= event.url?.path ?? null;
   existing.rawTimestamps.push(event.ariane.raw_timestamp);
   existing.eventIds.push(event.event.id);
+  if (event.span && !existing.spanIds.includes(event.span.id)) existing.spanIds.push(event.span.id);
+  if (event.parent && !existing.parentSpanIds.includes(event.parent.id))
+    existing.parentSpanIds.push(event.parent.id);
 }
 
-/** Start and end in epoch ms: event.start/end when logged, else @timestamp (+ duration). */
+/**
+ * Start and end in epoch ms: event.start/end when logged. Otherwise a service line that carries
+ * a duration is the one written when the response went out (pino-http's "request completed",
+ * an access log line), so it ends at its @timestamp; any other line starts there.
+ */
 export function eventSpan(event: TraceEvent): { startMs: number; endMs: number } {
-  const startMs = Date.parse(event.event.start ?? event['@timestamp']);
+  const at = Date.parse(event['@timestamp']);
   const durationMs = event.event.duration === undefined ? 0 : event.event.duration / 1e6;
+  if (!event.event.start && !event.event.end && event.event.dataset === 'service.log')
+    return { startMs: at - durationMs, endMs: at };
+  const startMs = event.event.start ? Date.parse(event.event.start) : at;
   const endMs = event.event.end ? Date.parse(event.event.end) : startMs + durationMs;
   return { startMs, endMs: Math.max(endMs, startMs) };
 }
 
 /**
- * Pairs each service hop with the outbound leg (≥ 1) that called it: same transaction first,
- * nearest start time. Legs left without a service are missing hops; pairs whose statuses
- * differ are status mismatches; a service outside its leg's window beyond the tolerance is
- * suspected clock skew.
+ * Outbound legs under which no service logged. When some service could not be placed in the
+ * call tree (its clock is off), it may be the one such a leg reached: its clock skew is reported
+ * instead, rather than a missing hop that may not be missing.
  */
-function matchServiceHopsToLegs(
-  hops: HopDraft[],
-  gatewayCount: number,
-  toleranceMs: number,
-  anomalies: Anomaly[],
-): void {
-  const outboundLegs = hops
-    .slice(0, gatewayCount)
-    .map((hop, index) => ({ hop, index }))
-    .filter(({ hop }) => hop.kind === 'gateway_leg' && (hop.leg ?? 0) >= 1);
-  const matchedLegs = new Set<number>();
-  const services = hops.map((hop, index) => ({ hop, index })).slice(gatewayCount);
-  const pick = (service: HopDraft, sameTransaction: boolean) => {
-    let best: number | undefined;
-    let bestDistance = Infinity;
-    for (const { hop, index } of outboundLegs) {
-      if (matchedLegs.has(index)) continue;
-      if (sameTransaction !== (hop.transactionId === service.transactionId)) continue;
-      const distance = Math.abs(hop.startMs - service.startMs);
-      if (distance < bestDistance) [best, bestDistance] = [index, distance];
-    }
-    return best;
-  };
-  for (const pass of [true, false]) {
-    for (const { hop: service } of services) {
-      if (service.calledBy !== null) continue;
-      const legIndex = pick(service, pass);
-      if (legIndex === undefined) continue;
-      matchedLegs.add(legIndex);
-      service.calledBy = legIndex;
-    }
-  }
-  for (const { hop: leg, index } of outboundLegs) {
-    if (matchedLegs.has(index)) continue;
-    anomalies.push({
-      type: 'missing_hop',
-      message: `Gateway leg ${leg.leg ?? '?'} forwarded the request but no service logged it`,
-      hops: [index],
-      details: { transactionId: leg.transactionId, leg: leg.leg, status: leg.status },
-    });
-  }
-  const inboundLeg = hops.findIndex((hop) => hop.kind !== 'service' && (hop.leg ?? 0) === 0);
-  for (const { hop: service, index } of services) {
-    const parentIndex = service.calledBy ?? (inboundLeg >= 0 ? inboundLeg : undefined);
-    const parent = parentIndex === undefined ? undefined : hops[parentIndex];
-    if (!parent || parentIndex === undefined) continue;
-    if (
-      service.calledBy !== null &&
-      parent.status !== null &&
-      service.status !== null &&
-      parent.status !== service.status
+function missingHops(hops: readonly Hop[]): Anomaly[] {
+  if (hops.some((hop) => hop.kind === 'service' && hop.link === 'unresolved')) return [];
+  return hops
+    .filter(
+      (leg) =>
+        leg.kind === 'gateway_leg' &&
+        (leg.leg ?? 0) >= 1 &&
+        !hops.some((hop) => hop.parent === leg.index && hop.kind === 'service'),
     )
-      anomalies.push({
-        type: 'status_mismatch',
-        message: `The gateway saw ${parent.status} but ${service.service} logged ${service.status}`,
-        hops: [parentIndex, index],
-        details: { gatewayStatus: parent.status, serviceStatus: service.status },
-      });
-    const earlyMs = parent.startMs - service.startMs;
-    const lateMs = service.endMs - parent.endMs;
+    .map((leg) => ({
+      type: 'missing_hop' as const,
+      message: `Gateway leg ${leg.leg ?? '?'} forwarded the request but no service logged it`,
+      hops: [leg.index],
+      details: { transactionId: leg.transactionId, leg: leg.leg, status: leg.status },
+    }));
+}
+
+/**
+ * A service whose times fall outside its caller's (or, unplaced, outside the gateway's leg 0)
+ * beyond the tolerance: its host's clock is probably skewed.
+ */
+function clockSkews(hops: readonly Hop[], drafts: readonly HopDraft[], toleranceMs: number) {
+  const anomalies: Anomaly[] = [];
+  const inbound = hops.find((hop) => hop.kind !== 'service' && (hop.leg ?? 0) === 0);
+  for (const service of hops) {
+    if (service.kind !== 'service') continue;
+    const callerIndex = service.parent ?? inbound?.index;
+    const caller = callerIndex === undefined ? undefined : drafts[callerIndex];
+    const own = drafts[service.index];
+    if (!caller || !own || callerIndex === undefined) continue;
+    const earlyMs = caller.startMs - own.startMs;
+    const lateMs = own.endMs - caller.endMs;
     if (earlyMs > toleranceMs || lateMs > toleranceMs)
       anomalies.push({
         type: 'clock_skew',
-        message: `${service.service} logged times outside the gateway leg that called it: its clock is probably skewed`,
-        hops: [parentIndex, index],
+        message: `${service.service} logged times outside the hop that called it: its clock is probably skewed`,
+        hops: [callerIndex, service.index],
         details: {
           startsEarlyByMs: Math.max(0, earlyMs),
           endsLateByMs: Math.max(0, lateMs),
           toleranceMs,
-          gatewayRawTimestamp: parent.rawTimestamps[0] ?? null,
-          serviceRawTimestamp: service.rawTimestamps[0] ?? null,
+          gatewayRawTimestamp: caller.rawTimestamps[0] ?? null,
+          serviceRawTimestamp: own.rawTimestamps[0] ?? null,
         },
       });
   }
+  return anomalies;
 }
 
 function reuseAnomalies(events: readonly TraceEvent[], options: TimelineOptions): Anomaly[] {
@@ -262,7 +295,7 @@ function reuseAnomalies(events: readonly TraceEvent[], options: TimelineOptions)
   return anomalies;
 }
 
-function toHop(draft: HopDraft, index: number): Hop {
+function toHop(draft: HopDraft, index: number, tree: CallTree, selfMs: number): Hop {
   return {
     index,
     kind: draft.kind,
@@ -270,7 +303,12 @@ function toHop(draft: HopDraft, index: number): Hop {
     node: draft.node,
     transactionId: draft.transactionId,
     leg: draft.leg,
-    calledBy: draft.calledBy,
+    method: draft.method,
+    path: draft.path,
+    parent: tree.parent[index] ?? null,
+    link: tree.link[index] ?? 'unresolved',
+    depth: tree.depth[index] ?? 0,
+    selfMs,
     start: new Date(draft.startMs).toISOString(),
     end: new Date(draft.endMs).toISOString(),
     durationMs: draft.endMs - draft.startMs,

@@ -1,8 +1,10 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { SearchRequest } from '../../store/event-store.js';
-import { scopeToTenant } from '../../store/scope.js';
-import type { TimelineQueryContext } from '../requests/query.js';
-import type { EventsQuery } from './schema.js';
+import type { EventsQuery } from '../contract/events.js';
+import type { StoreScope } from '../store/event-store.js';
+import { scopeToTenant } from '../store/scope.js';
+import { EXACT_REQUEST_COUNT } from '../timeline/session-queries.js';
+
+type SearchRequest = estypes.SearchRequest;
 
 type Query = estypes.QueryDslQueryContainer;
 
@@ -67,7 +69,7 @@ export function eventsSort(sort: EventsQuery['sort']): estypes.SortCombinations[
 }
 
 /** One page by `$offset`/`$limit`. */
-export function eventsPageQuery(context: TimelineQueryContext, params: EventsQuery): SearchRequest {
+export function eventsPageQuery(context: StoreScope, params: EventsQuery): SearchRequest {
   return {
     index: context.index,
     ignore_unavailable: true,
@@ -96,4 +98,37 @@ export function eventsCursorQuery(
   };
   if (searchAfter) request.search_after = searchAfter.slice();
   return request;
+}
+
+/** Name of the aggregation counting the matching requests. */
+export const REQUEST_COUNT = 'requests';
+
+/**
+ * One page of the requests whose events match the search: collapsing on `http.request.id`
+ * returns each request once, represented by its first event in `sort` order, and `from`/`size`
+ * page through requests. The total is a count of distinct request ids.
+ */
+export function requestsPageQuery(context: StoreScope, params: EventsQuery): SearchRequest {
+  return {
+    index: context.index,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    preference: context.tenant,
+    from: params.$offset,
+    size: params.$limit,
+    track_total_hits: false,
+    _source: ['http.request.id'],
+    query: scopeToTenant(context.tenant, {
+      bool: {
+        filter: [eventsFilter(params), { exists: { field: 'http.request.id' } }],
+      },
+    }),
+    collapse: { field: 'http.request.id' },
+    sort: eventsSort(params.sort),
+    aggs: {
+      [REQUEST_COUNT]: {
+        cardinality: { field: 'http.request.id', precision_threshold: EXACT_REQUEST_COUNT },
+      },
+    },
+  };
 }

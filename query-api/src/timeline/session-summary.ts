@@ -1,11 +1,12 @@
-import type { TraceEvent } from '../../../../core/src/schemas/trace-event.js';
-import type { RequestTimeline } from '../requests/schema.js';
-import type { RequestSummary, SessionTimeline } from './schema.js';
+import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
+import type { RequestTimeline } from '../contract/request-timeline.js';
+import type { RequestSummary, SessionSummary } from '../contract/session-timeline.js';
 
 /**
  * Splits the events of several requests by request id. An event without a request id (an
- * Axway summary line, a backend that logged only X-CorrelationID) belongs to the request whose
- * events share one of its correlation ids. Order within each request is kept.
+ * Axway summary line, a backend that logged only X-CorrelationID or only trace context) belongs
+ * to the request whose events share one of its correlation or trace ids. Order within each
+ * request is kept.
  */
 export function groupEventsByRequest(
   events: readonly TraceEvent[],
@@ -33,9 +34,11 @@ export function groupEventsByRequest(
   return groups;
 }
 
+/** The join keys of an event; trace ids are prefixed, they live apart from Axway's ids. */
 function correlationIdsOf(event: TraceEvent): string[] {
   const ids = [...(event.ariane.correlation_ids ?? [])];
   if (event.transaction?.id) ids.push(event.transaction.id);
+  if (event.trace?.id) ids.push(`trace:${event.trace.id}`);
   return ids;
 }
 
@@ -52,28 +55,26 @@ export function summariseRequest(timeline: RequestTimeline): RequestSummary {
     errors: summary.errors.length,
     anomalies: [...new Set(timeline.anomalies.map((anomaly) => anomaly.type))],
     eventCount: summary.eventCount,
+    diagnosis: timeline.diagnosis,
   };
 }
 
-interface SessionAggregations {
-  requests?: { value?: number | null };
-  first?: { value?: number | null; value_as_string?: string };
-  last?: { value?: number | null; value_as_string?: string };
-  services?: { buckets?: { key: string | number }[] };
-  failed?: { requests?: { value?: number | null } };
-}
-
-/** The session summary from `sessionPageQuery`'s aggregations. */
-export function sessionSummaryFromAggregations(aggregations: unknown): SessionTimeline['summary'] {
-  const aggs = (aggregations ?? {}) as SessionAggregations;
-  const first = aggs.first?.value ?? null;
-  const last = aggs.last?.value ?? null;
-  return {
-    start: first === null ? null : new Date(first).toISOString(),
-    end: last === null ? null : new Date(last).toISOString(),
-    spanMs: first === null || last === null ? null : last - first,
-    requests: aggs.requests?.value ?? 0,
-    failedRequests: aggs.failed?.requests?.value ?? 0,
-    services: (aggs.services?.buckets ?? []).map((bucket) => String(bucket.key)),
-  };
+/** Failed requests counted by where they failed: the gateway, each backend, the network. */
+export function failuresByOrigin(
+  requests: readonly RequestSummary[],
+): SessionSummary['failuresByOrigin'] {
+  const counts = new Map<string, SessionSummary['failuresByOrigin'][number]>();
+  for (const { diagnosis } of requests) {
+    if (diagnosis.origin === null) continue;
+    const service = diagnosis.origin === 'backend' ? diagnosis.service : null;
+    const key = `${diagnosis.origin}|${service ?? ''}`;
+    const entry = counts.get(key) ?? { origin: diagnosis.origin, service, requests: 0 };
+    counts.set(key, { ...entry, requests: entry.requests + 1 });
+  }
+  return [...counts.values()].sort(
+    (a, b) =>
+      b.requests - a.requests ||
+      a.origin.localeCompare(b.origin) ||
+      (a.service ?? '').localeCompare(b.service ?? ''),
+  );
 }

@@ -1,11 +1,11 @@
-import type { CountRequest, SearchRequest } from '../../store/event-store.js';
-import { scopeToTenant } from '../../store/scope.js';
-import type { TimelineQueryContext } from '../requests/query.js';
+import type { estypes } from '@elastic/elasticsearch';
+import type { StoreScope } from '../store/event-store.js';
+import { scopeToTenant } from '../store/scope.js';
 
 /** Above this many distinct requests, `cardinality` is approximate (Elasticsearch's maximum). */
 export const EXACT_REQUEST_COUNT = 40_000;
 
-const sessionQuery = (context: TimelineQueryContext, applicationId: string) =>
+const sessionQuery = (context: StoreScope, applicationId: string) =>
   scopeToTenant(context.tenant, {
     bool: {
       filter: [
@@ -25,10 +25,10 @@ const sessionQuery = (context: TimelineQueryContext, applicationId: string) =>
  * The aggregations see the whole session regardless of the page.
  */
 export function sessionPageQuery(
-  context: TimelineQueryContext,
+  context: StoreScope,
   applicationId: string,
   page: { limit: number; offset: number },
-): SearchRequest {
+): estypes.SearchRequest {
   return {
     index: context.index,
     ignore_unavailable: true,
@@ -69,9 +69,9 @@ export function sessionPageQuery(
 }
 
 export function sessionExistsQuery(
-  context: TimelineQueryContext,
+  context: StoreScope,
   applicationId: string,
-): CountRequest {
+): estypes.CountRequest {
   return {
     index: context.index,
     ignore_unavailable: true,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { HitsSchema, PaginationQuerySchema } from '../../pagination/params.js';
-import { RequestIdSchema } from '../../plugins/request-id.js';
-import { ANOMALY_TYPES } from '../requests/schema.js';
+import { RequestIdSchema } from './ids.js';
+import { HitsSchema, PaginationQuerySchema } from './pagination.js';
+import { DiagnosisSchema, FailureOriginSchema } from './diagnosis.js';
+import { ANOMALY_TYPES } from './request-timeline.js';
 
 export const SessionParamsSchema = z.object({
   applicationId: RequestIdSchema.describe('The X-Application-Id of the front-office session'),
@@ -20,19 +21,32 @@ export const RequestSummarySchema = z.object({
   errors: z.number().int(),
   anomalies: z.array(z.enum(ANOMALY_TYPES)),
   eventCount: z.number().int(),
+  diagnosis: DiagnosisSchema,
 });
 export type RequestSummary = z.infer<typeof RequestSummarySchema>;
 
+export const SessionSummarySchema = z.object({
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+  spanMs: z.number().nullable(),
+  requests: z.number().int().describe('Distinct request ids (exact up to 40000)'),
+  failedRequests: z.number().int(),
+  services: z.array(z.string()).describe('Services that logged the session id'),
+  failuresByOrigin: z
+    .array(
+      z.object({
+        origin: FailureOriginSchema,
+        service: z.string().nullable().describe('The backend, for origin `backend`'),
+        requests: z.number().int(),
+      }),
+    )
+    .describe("Failed requests of this page by where they failed, from each request's diagnosis"),
+});
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+
 export const SessionTimelineSchema = z.object({
   applicationId: z.string(),
-  summary: z.object({
-    start: z.string().nullable(),
-    end: z.string().nullable(),
-    spanMs: z.number().nullable(),
-    requests: z.number().int().describe('Distinct request ids (exact up to 40000)'),
-    failedRequests: z.number().int(),
-    services: z.array(z.string()).describe('Services that logged the session id'),
-  }),
+  summary: SessionSummarySchema,
   $hits: HitsSchema,
   $results: z.array(RequestSummarySchema),
   truncated: z

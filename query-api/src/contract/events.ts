@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { HitsSchema, PaginationQuerySchema } from '../../pagination/params.js';
-import { StoredEventSchema } from '../requests/schema.js';
+import { HitsSchema, PaginationQuerySchema } from './pagination.js';
+import { StoredEventSchema } from './request-timeline.js';
 
 export const EVENT_SORTS = [
   '@timestamp',

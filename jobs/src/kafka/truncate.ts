@@ -1,0 +1,157 @@
+import type { Logger } from '../../../core/src/observability/logger.js';
+import type { JobMetrics } from '../metrics.js';
+import type { DiskSettings, LogAdmin } from './log-admin.js';
+import {
+  commitRange,
+  indexedUpToEnd,
+  planTruncation,
+  type GroupCommits,
+  type OffsetsByPartition,
+  type PartitionDeletion,
+  type PartitionSkip,
+  type TopicWatermarks,
+} from './truncation-plan.js';
+
+export interface TruncationDeps {
+  readonly log: LogAdmin;
+  readonly logger: Logger;
+  readonly metrics?: JobMetrics;
+}
+
+export interface TruncationSettings {
+  /** The input topics: `<prefix>.gateway` and `<prefix>.services`. */
+  readonly topics: readonly string[];
+  /** Ingest's group first, then every group declared in KAFKA_RETAINING_GROUPS. */
+  readonly groups: readonly string[];
+  /**
+   * Topics whose records are in Elasticsearch before they are on the topic (`<prefix>.dead-letter`:
+   * ingest writes the dead-letter index first): truncated to their end, whatever any group read.
+   */
+  readonly indexedTopics?: readonly string[];
+}
+
+/** One partition after a run: where its log starts now and what the known groups committed. */
+export interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  /** Log start offset once the run is over: nothing below it can be read any more. */
+  readonly logStart: bigint;
+  readonly high: bigint;
+  /** The lowest commit among the known groups, when every one of them has committed. */
+  readonly lowestCommit?: bigint;
+}
+
+export interface TruncationReport {
+  readonly at: Date;
+  readonly deletions: readonly PartitionDeletion[];
+  readonly skipped: readonly PartitionSkip[];
+  readonly partitions: readonly PartitionState[];
+}
+
+/**
+ * The truncation job: DeleteRecords on every partition of the input topics up to what every
+ * known group has committed (`planTruncation` decides), and on the dead-letter topic up to its
+ * end (the dead-letter index holds every record on it). Runs on its schedule and at the end of
+ * every anonymisation operation. Needs no lease: DeleteRecords only ever moves a log start offset
+ * forward, so two instances running at once agree. Remembers the high watermarks it saw, which
+ * is how a topic recreated between two runs is recognised.
+ */
+export class KafkaTruncator {
+  private previousHigh: OffsetsByPartition | undefined;
+
+  constructor(
+    private readonly deps: TruncationDeps,
+    readonly settings: TruncationSettings,
+  ) {}
+
+  async run(now: Date): Promise<TruncationReport> {
+    const { log, logger, metrics } = this.deps;
+    const { topics: inputTopics, groups: groupIds, indexedTopics = [] } = this.settings;
+    const topics = [...inputTopics, ...indexedTopics];
+    const watermarks: TopicWatermarks[] = [];
+    for (const topic of topics) watermarks.push({ topic, partitions: await log.watermarks(topic) });
+    const inputMarks = watermarks.filter(({ topic }) => inputTopics.includes(topic));
+    const indexedMarks = watermarks.filter(({ topic }) => indexedTopics.includes(topic));
+    const groups: GroupCommits[] = [];
+    for (const groupId of groupIds)
+      groups.push({ groupId, committed: await log.committed(groupId, inputTopics) });
+    const previous = this.previousHigh && { previousHigh: this.previousHigh };
+    const input = planTruncation({ topics: inputMarks, groups, ...previous });
+    const indexedGroup = indexedUpToEnd('(elasticsearch)', indexedMarks);
+    const indexed = planTruncation({ topics: indexedMarks, groups: [indexedGroup], ...previous });
+    const plan = {
+      deletions: [...input.deletions, ...indexed.deletions],
+      skipped: [...input.skipped, ...indexed.skipped],
+      lag: { ...input.lag, ...indexed.lag },
+    };
+    const commitsOf = (topic: string) => (indexedTopics.includes(topic) ? [indexedGroup] : groups);
+    for (const topic of topics) {
+      const deletions = plan.deletions.filter((d) => d.topic === topic);
+      await log.deleteRecords(
+        topic,
+        deletions.map(({ partition, to }) => ({ partition, offset: to })),
+      );
+      const truncated = deletions.reduce((sum, d) => sum + (d.to - d.from), 0n);
+      metrics?.kafkaRecordsTruncated.inc({ topic }, Number(truncated));
+      metrics?.kafkaRecordsRetained.set({ topic }, Number(plan.lag[topic] ?? 0n));
+    }
+    this.previousHigh = Object.fromEntries(
+      watermarks.map(({ topic, partitions }) => [
+        topic,
+        Object.fromEntries(partitions.map(({ partition, high }) => [partition, high])),
+      ]),
+    );
+    const moved = new Map(plan.deletions.map((d) => [`${d.topic}:${d.partition}`, d.to]));
+    const partitions: PartitionState[] = watermarks.flatMap(({ topic, partitions: marks }) =>
+      marks.map(({ partition, low, high }) => {
+        const commits = commitRange(commitsOf(topic), topic, partition);
+        const lowest = 'missing' in commits ? undefined : commits.lowest;
+        return {
+          topic,
+          partition,
+          logStart: moved.get(`${topic}:${partition}`) ?? low,
+          high,
+          ...(lowest !== undefined && { lowestCommit: lowest }),
+        };
+      }),
+    );
+    const notable = plan.skipped.filter((s) => s.reason !== 'up_to_date');
+    if (notable.length > 0)
+      // Group ids, topics, partitions and reasons only.
+      logger.warn(
+        { skipped: notable.map((s) => ({ ...s, groups: s.groups?.join(',') })) },
+        'Kafka partitions left untruncated',
+      );
+    logger.info(
+      {
+        partitionsTruncated: plan.deletions.length,
+        recordsTruncated: plan.deletions.reduce((sum, d) => sum + (d.to - d.from), 0n).toString(),
+        deletions: plan.deletions.map((d) => ({
+          topic: d.topic,
+          partition: d.partition,
+          from: d.from.toString(),
+          to: d.to.toString(),
+        })),
+      },
+      'Kafka input topics truncated to the committed offsets',
+    );
+    return { at: now, deletions: plan.deletions, skipped: plan.skipped, partitions };
+  }
+}
+
+/**
+ * The longest a truncated record's bytes can stay on a broker's disk, counted from its
+ * truncation, on a partition that keeps receiving records: its segment rolls on the first append
+ * `segment.ms` after it opened, the next retention check finds it wholly below the log start, and
+ * the file goes `file.delete.delay.ms` later. A partition that receives nothing more keeps its
+ * last segment until one arrives, or until `retention.ms` (the safety net).
+ */
+export function diskErasureBoundMs(settings: DiskSettings, topics: readonly string[]): number {
+  let worst = 0;
+  for (const topic of topics) {
+    const own = settings.topics[topic];
+    if (!own) continue;
+    worst = Math.max(worst, own.segmentMs + own.fileDeleteDelayMs);
+  }
+  return worst + settings.checkIntervalMs;
+}
