@@ -30,7 +30,13 @@ const RFC5424_RECORD =
   /^<134>1 (?<timestamp>\S+) (?<host>\S+) (?<app>\S+) - - \[file path="(?<path>(?:[^"\\\]]|\\["\\\]])*)"\] (?<msg>.*)$/s;
 
 interface Timeline {
-  hops: { kind: string; service: string; leg: number | null; calledBy: number | null }[];
+  hops: {
+    kind: string;
+    service: string;
+    leg: number | null;
+    parent: number | null;
+    link: string;
+  }[];
   summary: { services: string[] };
 }
 
@@ -184,7 +190,8 @@ void describe(
       );
       const hop = timeline.hops.find((h) => h.kind === 'service');
       assert.equal(hop?.service, SERVICE_FROM_APP_NAME);
-      assert.equal(hop?.calledBy, 1, 'called by the gateway leg 1 (X-CorrelationID)');
+      assert.equal(hop?.parent, 1, 'called by the gateway leg 1 (X-CorrelationID)');
+      assert.equal(hop?.link, 'correlation');
       assert.deepEqual(timeline.summary.services, [SERVICE_FROM_APP_NAME]);
     });
 

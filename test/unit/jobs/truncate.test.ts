@@ -116,7 +116,7 @@ describe('KafkaTruncator on the dead-letter topic', () => {
 });
 
 describe('diskErasureBoundMs', () => {
-  test('the slowest topic’s segment roll and file delay, plus the broker check interval', () => {
+  test('the slowest topic’s segment roll and file delay, plus two broker check intervals', () => {
     const settings = {
       checkIntervalMs: 300_000,
       topics: {
@@ -125,7 +125,7 @@ describe('diskErasureBoundMs', () => {
         other: { segmentMs: 99_000_000, fileDeleteDelayMs: 0 },
       },
     };
-    assert.equal(diskErasureBoundMs(settings, ['gw', 'sv']), 960_000);
-    assert.equal(diskErasureBoundMs(settings, ['sv']), 720_000);
+    assert.equal(diskErasureBoundMs(settings, ['gw', 'sv']), 1_260_000);
+    assert.equal(diskErasureBoundMs(settings, ['sv']), 1_020_000);
   });
 });
