@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+import { brokerCheckIntervalMs } from './topic-policy.js';
 import type { OffsetsByPartition, PartitionWatermarks } from './truncation-plan.js';
 
 /**
@@ -63,7 +64,6 @@ export interface DiskSettings {
 // kafkajs is CommonJS and Node cannot see this enum as a named export.
 const { ConfigResourceTypes } = kafkajs;
 /** Kafka's defaults, used when a broker does not report a value. */
-const DEFAULT_CHECK_INTERVAL_MS = 300_000;
 const DEFAULT_SEGMENT_MS = 7 * 86_400_000;
 const DEFAULT_FILE_DELETE_DELAY_MS = 60_000;
 
@@ -175,18 +175,6 @@ export function kafkaLogAdmin(kafka: Kafka): LogAdmin {
     },
     async diskSettings(topics) {
       const client = await connected();
-      const { brokers } = await client.describeCluster();
-      const brokerConfigs = await client.describeConfigs({
-        includeSynonyms: false,
-        resources: brokers.map((broker) => ({
-          type: ConfigResourceTypes.BROKER,
-          name: String(broker.nodeId),
-          configNames: ['log.retention.check.interval.ms'],
-        })),
-      });
-      const intervals = brokerConfigs.resources
-        .flatMap((resource) => resource.configEntries)
-        .map((entry) => numberOr(entry.configValue, DEFAULT_CHECK_INTERVAL_MS));
       const described = await client.describeConfigs({
         includeSynonyms: false,
         resources: topics.map((name) => ({
@@ -205,7 +193,7 @@ export function kafkaLogAdmin(kafka: Kafka): LogAdmin {
         };
       }
       return {
-        checkIntervalMs: intervals.length > 0 ? Math.max(...intervals) : DEFAULT_CHECK_INTERVAL_MS,
+        checkIntervalMs: await brokerCheckIntervalMs(client),
         topics: settings,
       };
     },

@@ -1,4 +1,4 @@
-import kafkajs, { type Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import {
   boundedRetentionTopicConfig,
   SEGMENT_MAX_MS,
@@ -26,6 +26,30 @@ export interface TopicViolation {
   readonly topic: string;
   readonly setting: string;
   readonly problem: string;
+}
+
+const { ConfigResourceTypes } = kafkajs;
+const DEFAULT_CHECK_INTERVAL_MS = 300_000;
+
+/**
+ * The slowest broker's `log.retention.check.interval.ms`: how long a segment that may be deleted
+ * can wait for the broker to notice. Kafka's default when no broker says.
+ */
+export async function brokerCheckIntervalMs(admin: Admin): Promise<number> {
+  const { brokers } = await admin.describeCluster();
+  const brokerConfigs = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: brokers.map((broker) => ({
+      type: ConfigResourceTypes.BROKER,
+      name: String(broker.nodeId),
+      configNames: ['log.retention.check.interval.ms'],
+    })),
+  });
+  const intervals = brokerConfigs.resources
+    .flatMap((resource) => resource.configEntries)
+    .map((entry) => number(entry.configValue))
+    .filter((value): value is number => value !== undefined);
+  return intervals.length > 0 ? Math.max(...intervals) : DEFAULT_CHECK_INTERVAL_MS;
 }
 
 const number = (value: string | undefined): number | undefined => {
@@ -113,8 +137,6 @@ export interface TopicPolicyReport {
 }
 
 // kafkajs is CommonJS and Node cannot see this enum as a named export.
-const { ConfigResourceTypes } = kafkajs;
-const DEFAULT_CHECK_INTERVAL_MS = 300_000;
 /** Broker-level settings that come from the broker's own defaults, not from a topic override. */
 const TOPIC_OVERRIDE_SOURCES = new Set([1 /* TOPIC_CONFIG */]);
 
@@ -137,21 +159,7 @@ export async function enforceTopicPolicy(
     const existing = new Set(await admin.listTopics());
     const present = wanted.filter((topic) => existing.has(topic));
     const missing = wanted.filter((topic) => !existing.has(topic));
-    const { brokers } = await admin.describeCluster();
-    const brokerConfigs = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: brokers.map((broker) => ({
-        type: ConfigResourceTypes.BROKER,
-        name: String(broker.nodeId),
-        configNames: ['log.retention.check.interval.ms'],
-      })),
-    });
-    const intervals = brokerConfigs.resources
-      .flatMap((resource) => resource.configEntries)
-      .map((entry) => number(entry.configValue))
-      .filter((value): value is number => value !== undefined);
-    const checkIntervalMs =
-      intervals.length > 0 ? Math.max(...intervals) : DEFAULT_CHECK_INTERVAL_MS;
+    const checkIntervalMs = await brokerCheckIntervalMs(admin);
     const windowMs = retentionDays * 86_400_000;
     const violations: TopicViolation[] = [];
     const corrected: string[] = [];
