@@ -11,6 +11,7 @@ import {
   ErasureIncompleteError,
   type LiveErasureProof,
 } from './erase.js';
+import { elasticsearchErasureStore } from './erasure-store.js';
 import { liftStaleWriteBlocks } from './write-block.js';
 import type { AnonymisationDeps } from './anonymisation-deps.js';
 import { newRunIds, rewriteIndex } from './rewrite.js';
@@ -90,6 +91,7 @@ export async function runAutoAnonymisation(
   now: Date,
 ): Promise<AutoAnonymiseReport> {
   const { es, names, logger } = deps;
+  const store = elasticsearchErasureStore(es, names.locks);
   const cutoff = autoAnonymiseCutoff(now, afterDays);
   const query = autoAnonymiseQuery(cutoff);
   const report: AutoAnonymiseReport = {
@@ -119,7 +121,7 @@ export async function runAutoAnonymisation(
       },
     });
     if (matched) report.indicesTouched.push(index);
-    if (matched || (await deletedDocsOnDisk(es, index)) > 0) report.indicesErased.push(index);
+    if (matched || (await deletedDocsOnDisk(store, index)) > 0) report.indicesErased.push(index);
   }
   if (report.indicesErased.length === 0) return report;
 
@@ -128,7 +130,7 @@ export async function runAutoAnonymisation(
     report.indicesErased.map((index) =>
       // No single value to look up: one merge while writes flow, then the whole-index proof
       // under a write block. An index left with deleted documents is erased again next run.
-      eraseLiveIndex(es, names.locks, index, WHOLE_INDEX_PROOF_ONLY, {
+      eraseLiveIndex(store, index, WHOLE_INDEX_PROOF_ONLY, {
         ...erase,
         proofRounds: 1,
       }).catch((error: unknown) => {

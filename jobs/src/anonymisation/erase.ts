@@ -1,6 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errors, type Client } from '@elastic/elasticsearch';
-import { withWriteBlock } from './write-block.js';
+import {
+  deletedOnCopies,
+  everyCopyReachable,
+  fieldsListed,
+  historyReleased,
+  needsSingleDeleteMerge,
+  nextErasureStep,
+  nextExpungeStep,
+  waitBeforeWriteBlock,
+  writtenUpTo,
+  type ValueInSegments,
+  type ValueProof,
+} from './erasure-decision.js';
+import type { ErasureStore } from './erasure-store.js';
 
 /**
  * Makes deleted and overwritten documents physically go away from an index. A delete or an
@@ -43,13 +55,6 @@ export const DEFAULT_ERASE_OPTIONS: EraseOptions = {
 };
 
 const LEASE_POLL_MS = 1_000;
-/**
- * Elasticsearch renews history leases on this fixed timer (`index.soft_deletes.retention_lease
- * .sync_interval`, 30 s, only settable in its own tests). Only used to time a write block; if it
- * were different, an erasure would wait for the lease itself all the same, only longer.
- */
-const LEASE_RENEWAL_MS = 30_000;
-const BLOCK_AHEAD_OF_RENEWAL_MS = 2_000;
 
 export class ErasureIncompleteError extends Error {
   constructor(
@@ -69,100 +74,43 @@ export class ErasureDeferredError extends Error {
   }
 }
 
-interface ShardCopyStats {
-  docs?: { deleted?: number };
-  seq_no?: { max_seq_no?: number };
-  retention_leases?: { leases?: { retaining_seq_no: number; timestamp: number }[] };
-}
-
-async function shardCopies(es: Client, index: string): Promise<ShardCopyStats[]> {
-  const stats = await es.indices.stats({ index, metric: 'docs', level: 'shards' });
-  return Object.values(stats.indices?.[index]?.shards ?? {}).flat();
-}
-
 /** Deleted documents still held by the shard copies of `index`, primaries and replicas. */
-export async function deletedDocsOnDisk(es: Client, index: string): Promise<number> {
-  return (await shardCopies(es, index)).reduce((sum, copy) => sum + (copy.docs?.deleted ?? 0), 0);
+export async function deletedDocsOnDisk(store: ErasureStore, index: string): Promise<number> {
+  return deletedOnCopies(await store.copyStates(index));
 }
 
-/** Whether every lease of every shard copy retains nothing at or below `maxSeqNo`. */
-function historyReleased(copies: readonly ShardCopyStats[], maxSeqNo: number): boolean {
-  return copies.every((copy) =>
-    (copy.retention_leases?.leases ?? []).every((lease) => lease.retaining_seq_no > maxSeqNo),
-  );
-}
-
-/**
- * Waits, up to `waitMs`, until history retention no longer holds what is written so far.
- */
-async function waitForHistoryRelease(es: Client, index: string, waitMs: number): Promise<void> {
-  const written = Math.max(
-    -1,
-    ...(await shardCopies(es, index)).map((copy) => copy.seq_no?.max_seq_no ?? -1),
-  );
+/** Waits, up to `waitMs`, until history retention no longer holds what is written so far. */
+async function waitForHistoryRelease(
+  store: ErasureStore,
+  index: string,
+  waitMs: number,
+): Promise<void> {
+  const written = writtenUpTo(await store.copyStates(index));
   const deadline = Date.now() + waitMs;
-  while (!historyReleased(await shardCopies(es, index), written) && Date.now() < deadline)
+  while (!historyReleased(await store.copyStates(index), written) && Date.now() < deadline)
     await sleep(LEASE_POLL_MS);
 }
 
-/**
- * Unassigned copies that were never allocated hold nothing on any disk. One that was (its node
- * left, it failed) still has its files where it was, and one still initializing is being copied:
- * neither can be merged or checked now, so the erasure waits for the next run.
- */
-const NEVER_ALLOCATED = new Set(['INDEX_CREATED', 'REPLICA_ADDED']);
-
-async function requireEveryCopyReachable(es: Client, index: string): Promise<void> {
-  const copies = await es.cat.shards({
-    index,
-    format: 'json',
-    h: ['shard', 'prirep', 'state', 'unassigned.reason'],
-  });
-  const unreachable = copies.filter(
-    (copy) =>
-      copy.state === 'INITIALIZING' ||
-      (copy.state === 'UNASSIGNED' && !NEVER_ALLOCATED.has(String(copy['unassigned.reason']))),
-  );
-  if (unreachable.length > 0) throw new ErasureDeferredError(index);
-}
-
-async function requireSingleDeleteMerges(es: Client, index: string): Promise<void> {
-  const settings = await es.indices.getSettings({
-    index,
-    name: 'index.merge.policy.expunge_deletes_allowed',
-    flat_settings: true,
-  });
-  const current = settings[index]?.settings?.['index.merge.policy.expunge_deletes_allowed'] as
-    string | undefined;
-  if (current === undefined || Number(current) !== 0)
-    await es.indices.putSettings({
-      index,
-      settings: { 'index.merge.policy.expunge_deletes_allowed': 0 },
-    });
+/** A copy that cannot be merged and checked now defers the erasure; see everyCopyReachable. */
+async function prepare(store: ErasureStore, index: string): Promise<void> {
+  if (!everyCopyReachable(await store.copyAllocations(index)))
+    throw new ErasureDeferredError(index);
+  if (needsSingleDeleteMerge(await store.expungeDeletesAllowed(index)))
+    await store.mergeOnSingleDelete(index);
 }
 
 /** Commit, history release, merge; no step outlives `deadline` (epoch ms) when one is given. */
 async function commitAndMerge(
-  es: Client,
+  store: ErasureStore,
   index: string,
   options: EraseOptions,
   deadline = Infinity,
 ): Promise<void> {
   const left = () => Math.max(1_000, deadline - Date.now());
-  await es.indices.refresh({ index });
-  await es.indices.flush({ index, force: true, wait_if_ongoing: true });
-  await waitForHistoryRelease(es, index, Math.min(options.leaseWaitMs, left()));
-  // The client cannot wait longer than its own request timeout (its HTTP layer has no
-  // per-request timeout), and merges queue behind other indices' on a busy node. A timed-out
-  // merge goes on in Elasticsearch: the caller's check sees its outcome.
-  await es.indices
-    .forcemerge(
-      { index, only_expunge_deletes: true, flush: true, wait_for_completion: true },
-      Number.isFinite(deadline) ? { requestTimeout: left() } : {},
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof errors.TimeoutError)) throw error;
-    });
+  await store.commit(index);
+  await waitForHistoryRelease(store, index, Math.min(options.leaseWaitMs, left()));
+  // A merge that outlives its deadline goes on in Elasticsearch: the caller's check sees it.
+  await store.merge(index, Number.isFinite(deadline) ? left() : undefined);
 }
 
 /**
@@ -171,17 +119,16 @@ async function commitAndMerge(
  * writes to the index; see {@link eraseLiveIndex} for one that ingest may be writing to.
  */
 export async function expungeDeletes(
-  es: Client,
+  store: ErasureStore,
   index: string,
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
   deadline = Infinity,
 ): Promise<void> {
-  await requireEveryCopyReachable(es, index);
-  await requireSingleDeleteMerges(es, index);
+  await prepare(store, index);
   let delay = options.initialDelayMs;
   for (let attempt = 1; ; attempt += 1) {
-    await commitAndMerge(es, index, options, deadline);
-    const deleted = await deletedDocsOnDisk(es, index);
+    await commitAndMerge(store, index, options, deadline);
+    const deleted = await deletedDocsOnDisk(store, index);
     const step = nextExpungeStep({
       deleted,
       attempt,
@@ -198,57 +145,25 @@ export async function expungeDeletes(
 }
 
 /**
- * Pure: what a whole-index erasure does after a merge round. Done once no shard copy holds a
- * deleted document; deferred to the next run when its time (a write block's) is up; incomplete,
- * a failure, after the last attempt; otherwise another round.
+ * Whether no segment of any shard copy of `index` holds `value` in any of `fields` any more,
+ * deleted documents included: the term dictionaries keep a deleted document's terms until a merge
+ * drops it. Every document an operation rewrote held its selector value in one of the selector's
+ * fields, so on those fields this proves its old versions physically gone, whatever else is
+ * deleted in the index, when it finds no live holder and no field listing the value. It cannot
+ * tell while a live document (another tenant's) holds it.
  */
-export function nextExpungeStep(state: {
-  readonly deleted: number;
-  readonly attempt: number;
-  readonly attempts: number;
-  readonly now: number;
-  readonly deadline: number;
-}): 'done' | 'retry' | 'defer' | 'incomplete' {
-  if (state.deleted === 0) return 'done';
-  if (state.now >= state.deadline) return 'defer';
-  return state.attempt >= state.attempts ? 'incomplete' : 'retry';
-}
-
-/**
- * What a per-value check (see `valueInSegments`) says after a merge: `gone`, proven off disk;
- * `in_segments`, still in a segment no merge has rewritten yet (no live document holds it);
- * `undecidable`, live documents hold it (another tenant's, or late ones of this operation's), so
- * the term dictionaries list it whatever this operation's old versions became.
- */
-export type ValueProof = 'gone' | 'in_segments' | 'undecidable';
-
-/**
- * Pure: what a per-value check found, as a proof: gone when no live document holds the value and
- * no term dictionary of any copy lists it; undecidable while live documents hold it (another
- * tenant's, or late ones not rewritten yet), whatever the dictionaries say; else in segments.
- */
-export function valueProof(found: {
-  readonly liveHolders: number;
-  readonly fieldsListing: readonly string[];
-}): ValueProof {
-  if (found.liveHolders > 0) return 'undecidable';
-  return found.fieldsListing.length === 0 ? 'gone' : 'in_segments';
-}
-
-/**
- * Pure: what a live index's erasure does after round `round` of `rounds` found `outcome`: done
- * when gone; another round, after rewriting what arrived meanwhile, while rounds remain; then
- * deferred to the next run when the value is only in segments no merge rewrote yet (a write block
- * would not hasten that merge), or the write-blocked whole-index proof when it cannot tell.
- */
-export function nextErasureStep(
-  outcome: ValueProof,
-  round: number,
-  rounds: number,
-): 'done' | 'catch_up' | 'defer' | 'block' {
-  if (outcome === 'gone') return 'done';
-  if (round < rounds) return 'catch_up';
-  return outcome === 'in_segments' ? 'defer' : 'block';
+export async function valueInSegments(
+  store: ErasureStore,
+  index: string,
+  fields: readonly string[],
+  value: string,
+): Promise<ValueInSegments> {
+  const liveHolders = await store.liveHolders(index, fields, value);
+  if (liveHolders > 0) return { liveHolders, fieldsListing: [] };
+  return {
+    liveHolders: 0,
+    fieldsListing: fieldsListed(fields, await store.termOnCopies(index, fields, value)),
+  };
 }
 
 /** How an erasure of a live index proves its operation's old versions gone. */
@@ -272,39 +187,22 @@ export interface LiveErasureProof {
  * the block is lifted and the erasure is deferred all the same.
  */
 export async function eraseLiveIndex(
-  es: Client,
-  locksIndex: string,
+  store: ErasureStore,
   index: string,
   proof: LiveErasureProof,
   options: EraseOptions = DEFAULT_ERASE_OPTIONS,
 ): Promise<void> {
-  await requireEveryCopyReachable(es, index);
-  await requireSingleDeleteMerges(es, index);
+  await prepare(store, index);
   for (let round = 1; ; round += 1) {
-    await commitAndMerge(es, index, options);
+    await commitAndMerge(store, index, options);
     const step = nextErasureStep(await proof.check(), round, options.proofRounds);
     if (step === 'done') return;
     if (step === 'defer') throw new ErasureDeferredError(index);
     if (step === 'block') break;
     await proof.catchUp();
   }
-  await sleep(await untilShortlyBeforeLeaseRenewal(es, index));
-  await withWriteBlock(es, locksIndex, index, () =>
-    expungeDeletes(es, index, options, Date.now() + options.blockMaxMs),
+  await sleep(waitBeforeWriteBlock(await store.copyStates(index), Date.now()));
+  await store.withWriteBlock(index, () =>
+    expungeDeletes(store, index, options, Date.now() + options.blockMaxMs),
   );
-}
-
-/**
- * How long until just before the shard's history leases are next renewed: a write block set
- * then waits seconds for the renewal that releases the last writes, instead of up to 30 s.
- */
-async function untilShortlyBeforeLeaseRenewal(es: Client, index: string): Promise<number> {
-  const renewedAt = Math.max(
-    0,
-    ...(await shardCopies(es, index)).flatMap((copy) =>
-      (copy.retention_leases?.leases ?? []).map((lease) => lease.timestamp),
-    ),
-  );
-  const wait = renewedAt + LEASE_RENEWAL_MS - BLOCK_AHEAD_OF_RENEWAL_MS - Date.now();
-  return Math.min(Math.max(wait, 0), LEASE_RENEWAL_MS);
 }

@@ -22,11 +22,13 @@ import {
   ErasureDeferredError,
   ErasureIncompleteError,
   expungeDeletes,
-  valueProof,
+  valueInSegments,
   type EraseOptions,
 } from './erase.js';
+import { erasureTimes, valueProof } from './erasure-decision.js';
+import { elasticsearchErasureStore } from './erasure-store.js';
 import { matchQuery, newRunIds, rewriteIndex, type RewriteTarget } from './rewrite.js';
-import { combineVerifications, valueInSegments, verifyErased } from './verify.js';
+import { combineVerifications, verifyErased } from './verify.js';
 import { liftStaleWriteBlocks } from './write-block.js';
 
 /**
@@ -65,6 +67,7 @@ export async function runOperation(
 ): Promise<Operation> {
   const { es, names, logger } = deps;
   const operations = operationLog(es, names);
+  const store = elasticsearchErasureStore(es, names.locks);
   const log = logger.child({ operationId: queued.operationId });
   let operation: Operation = {
     ...queued,
@@ -165,7 +168,13 @@ export async function runOperation(
     const erase = deps.erase ?? DEFAULT_ERASE_OPTIONS;
     // The dead letters are erased beside the events indices: each waits on its own merges.
     const deadLettersErased = eraseDeadLetters(
-      { es, index: names.deadLetters, erase, ...(deps.signal && { signal: deps.signal }) },
+      {
+        es,
+        store,
+        index: names.deadLetters,
+        erase,
+        ...(deps.signal && { signal: deps.signal }),
+      },
       operation,
       value,
     );
@@ -173,13 +182,12 @@ export async function runOperation(
       deadLettersErased,
       ...result.indicesTouched.map((index) =>
         eraseLiveIndex(
-          es,
-          names.locks,
+          store,
           index,
           {
             check: async () => {
               const found = await valueInSegments(
-                es,
+                store,
                 index,
                 SELECTOR_FIELDS[operation.selector.type],
                 value,
@@ -203,7 +211,7 @@ export async function runOperation(
     ]);
     const verifications: Verification[] = [];
     for (const index of indices)
-      verifications.push(await verifyErased(es, index, value, operation));
+      verifications.push(await verifyErased(es, store, index, value, operation));
     // Each erased index passed an on-disk check: its selector value is in no segment any more.
     const onDisk = { passed: true, checks: result.indicesTouched.length, failures: [] };
     const elasticsearch = combineVerifications([...verifications, onDisk]);
@@ -237,16 +245,11 @@ export async function runOperation(
         deadLetters,
       },
     };
-    const requestedAt = Date.parse(operation.createdAt);
-    const lastCopyAt = Math.max(elasticsearchAt.getTime(), kafka?.offDiskBy.getTime() ?? 0);
-    result.erasure = {
-      elasticsearchAt: elasticsearchAt.toISOString(),
-      ...(kafka && {
-        kafkaTruncatedAt: kafka.truncatedAt.toISOString(),
-        kafkaOffDiskBy: kafka.offDiskBy.toISOString(),
-      }),
-      timeToErasureMs: Math.max(0, lastCopyAt - requestedAt),
-    };
+    result.erasure = erasureTimes({
+      requestedAt: new Date(operation.createdAt),
+      elasticsearchAt,
+      ...(kafka && { kafka }),
+    });
     if (!result.verification.passed) {
       result.errors.push({
         code: 'ARIANE_ANONYMISATION_UNVERIFIED',
@@ -259,7 +262,7 @@ export async function runOperation(
     await operations.save({ ...operation, result });
     await operations.forgetValue(operation.operationId);
     // Only the query API writes here, and only new documents: no block needed.
-    await expungeDeletes(es, operations.valuesIndex, erase);
+    await expungeDeletes(store, operations.valuesIndex, erase);
     operation = { ...operation, status: result.verification.passed ? 'done' : 'failed' };
   } catch (error) {
     // Another instance holds the lease now and may be running this operation: leave it alone.
@@ -349,7 +352,8 @@ export async function purgeOrphanRequests(
 ): Promise<number> {
   const operations = operationLog(es, names);
   const forgotten = await operations.forgetOrphanValues();
-  if (forgotten > 0) await expungeDeletes(es, operations.valuesIndex, erase);
+  if (forgotten > 0)
+    await expungeDeletes(elasticsearchErasureStore(es, names.locks), operations.valuesIndex, erase);
   return forgotten;
 }
 

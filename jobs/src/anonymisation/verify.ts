@@ -4,6 +4,8 @@ import type { Verification } from '../../../core/src/anonymisation/operations.js
 import { escapeRegExp } from '../../../core/src/anonymisation/scrub.js';
 import { TENANT_FIELD } from '../../../core/src/anonymisation/selector.js';
 import { scanWithPit } from '../es/pit-scan.js';
+import { fieldsListed } from './erasure-decision.js';
+import type { ErasureStore } from './erasure-store.js';
 
 /** Every indexed field of the events template that can hold an identifier. */
 const KEYWORD_FIELDS = [
@@ -42,6 +44,7 @@ const IP_FIELDS = ['client.ip', 'network.forwarded_ip'] as const;
  */
 export async function verifyErased(
   es: Client,
+  store: ErasureStore,
   index: string,
   value: string,
   operation: { readonly operationId: string; readonly tenant: string },
@@ -75,8 +78,12 @@ export async function verifyErased(
 
   checks += 1;
   const lookupFields = fields.filter((field) => !heldElsewhere.has(field));
-  for (const field of await fieldsListingTerm(es, index, lookupFields, value))
-    failures.push(`terms:${index}:${field}`);
+  if (lookupFields.length > 0)
+    for (const field of fieldsListed(
+      lookupFields,
+      await store.termOnCopies(index, lookupFields, value),
+    ))
+      failures.push(`terms:${index}:${field}`);
 
   checks += 1;
   const rewritten = { term: { 'ariane.anonymisation_id': operationId } };
@@ -95,94 +102,4 @@ export function combineVerifications(parts: readonly Verification[]): Verificati
     checks: parts.reduce((sum, part) => sum + part.checks, 0),
     failures,
   };
-}
-
-/** Where a value still is in an index: counts and field names, never the value. */
-export interface ValueInSegments {
-  /** Live documents, of any tenant, holding the value in one of the fields. */
-  readonly liveHolders: number;
-  /** Fields whose term dictionaries still list it (looked up only when no live holder). */
-  readonly fieldsListing: readonly string[];
-}
-
-/**
- * Whether no segment of any shard copy of `index` holds `value` in any of `fields` any more,
- * deleted documents included: the term dictionaries (read by a terms aggregation with
- * `min_doc_count: 0`, on each copy) keep a deleted document's terms until a merge drops it. Every document an operation rewrote held its
- * selector value in one of the selector's fields, so on those fields this proves its old versions
- * physically gone, whatever else is deleted in the index, when it finds no live holder and no
- * field listing the value. It cannot tell while a live document (another tenant's) holds it.
- */
-export async function valueInSegments(
-  es: Client,
-  index: string,
-  fields: readonly string[],
-  value: string,
-): Promise<ValueInSegments> {
-  await es.indices.refresh({ index });
-  const live = await es.count({
-    index,
-    query: { bool: { should: fields.map((field) => ({ term: { [field]: value } })) } },
-  });
-  if (live.count > 0) return { liveHolders: live.count, fieldsListing: [] };
-  return { liveHolders: 0, fieldsListing: await fieldsListingTerm(es, index, fields, value) };
-}
-
-/** One copy of one shard, primary or replica, and the node that holds it. */
-export interface ShardCopy {
-  readonly shard: number;
-  readonly node: string;
-  readonly primary: boolean;
-}
-
-/**
- * Every started copy of every shard of `index`. A search reads one copy per shard, and each copy
- * merges on its own, so what one copy's term dictionary says proves nothing about the others.
- */
-export async function shardCopiesOf(es: Client, index: string): Promise<ShardCopy[]> {
-  const { shards } = await es.searchShards({ index });
-  return shards
-    .flat()
-    .filter((copy) => copy.state === 'STARTED' && copy.node)
-    .map((copy) => ({ shard: copy.shard, node: copy.node as string, primary: copy.primary }));
-}
-
-/**
- * The `fields` whose term dictionaries in `index` still list `value`, deleted documents
- * included, on any copy of any shard: a terms aggregation with `min_doc_count: 0` reads the
- * dictionaries themselves, and it is sent to each copy in turn (`preference` pins the shard and
- * the node), so a replica that has not merged yet is seen. A copy that does not answer counts as
- * listing every field: what cannot be read cannot be proven gone.
- */
-async function fieldsListingTerm(
-  es: Client,
-  index: string,
-  fields: readonly string[],
-  value: string,
-): Promise<string[]> {
-  if (fields.length === 0) return [];
-  const listing = new Set<string>();
-  for (const copy of await shardCopiesOf(es, index)) {
-    const lookup = await es.search({
-      index,
-      size: 0,
-      preference: `_shards:${copy.shard}|_only_nodes:${copy.node}`,
-      aggs: Object.fromEntries(
-        fields.map((field, i) => [
-          `f${i}`,
-          { terms: { field, min_doc_count: 0, include: [value], size: 1 } },
-        ]),
-      ),
-    });
-    if (lookup._shards.successful !== 1) {
-      for (const field of fields) listing.add(field);
-      continue;
-    }
-    fields.forEach((field, i) => {
-      const buckets = (lookup.aggregations?.[`f${i}`] as { buckets?: unknown[] } | undefined)
-        ?.buckets;
-      if ((buckets ?? []).length > 0) listing.add(field);
-    });
-  }
-  return fields.filter((field) => listing.has(field));
 }

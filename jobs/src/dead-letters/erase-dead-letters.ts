@@ -5,12 +5,14 @@ import {
   type StoredDeadLetter,
 } from '../../../core/src/schemas/dead-letter.js';
 import { deletedDocsOnDisk, expungeDeletes, type EraseOptions } from '../anonymisation/erase.js';
+import type { ErasureStore } from '../anonymisation/erasure-store.js';
 import { JobError } from '../errors.js';
 import { scanWithPit } from '../es/pit-scan.js';
 import { holdsValue, scrubDeadLetter } from '../../../core/src/anonymisation/scrub-dead-letter.js';
 
 export interface DeadLetterErasureDeps {
   readonly es: Client;
+  readonly store: ErasureStore;
   /** `<prefix>-dead-letters`. */
   readonly index: string;
   readonly erase: EraseOptions;
@@ -50,7 +52,7 @@ export async function eraseDeadLetters(
   operation: { readonly operationId: string; readonly tenant: string },
   value: string,
 ): Promise<DeadLetterProof> {
-  const { es, index } = deps;
+  const { es, store, index } = deps;
   const empty = { index, scanned: 0, rewritten: 0, remaining: 0, deletedOnDisk: 0 };
   if (!(await es.indices.exists({ index }))) return { ...empty, checks: 0, passed: true };
   let rewritten = 0;
@@ -58,9 +60,9 @@ export async function eraseDeadLetters(
   let last = { scanned: 0, remaining: 0, deletedOnDisk: 0 };
   for (let round = 1; round <= ROUNDS; round += 1) {
     rewritten += await rewriteHolders(deps, operation, value);
-    if ((await deletedDocsOnDisk(es, index)) > 0) await expungeDeletes(es, index, deps.erase);
+    if ((await deletedDocsOnDisk(store, index)) > 0) await expungeDeletes(store, index, deps.erase);
     const scan = await scanHolders(deps, operation.tenant, value);
-    last = { ...scan, deletedOnDisk: await deletedDocsOnDisk(es, index) };
+    last = { ...scan, deletedOnDisk: await deletedDocsOnDisk(store, index) };
     checks += 2;
     if (last.remaining === 0 && last.deletedOnDisk === 0) break;
   }

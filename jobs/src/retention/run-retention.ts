@@ -3,6 +3,7 @@ import { deleteExpiredDenyListEntries } from '../../../core/src/anonymisation/de
 import type { IndexNames } from '../../../core/src/es/index-names.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import { expungeDeletes } from '../anonymisation/erase.js';
+import { elasticsearchErasureStore } from '../anonymisation/erasure-store.js';
 import { writeAudit } from '../audit.js';
 import { listEventIndices } from '../es/event-indices.js';
 import { scanWithPit } from '../es/pit-scan.js';
@@ -155,7 +156,8 @@ export async function runRetention(
       const docs = await pruneOlderThan(es, names.deadLetters, cutoff, options.dryRun, 'failed_at');
       if (docs > 0) report.prunedDocuments.push({ index: names.deadLetters, docs });
       // Their payloads leave the disk with the merge, not with the delete.
-      if (docs > 0 && !options.dryRun) await expungeDeletes(es, names.deadLetters);
+      if (docs > 0 && !options.dryRun)
+        await expungeDeletes(elasticsearchErasureStore(es, names.locks), names.deadLetters);
       if (!options.dryRun) metrics?.documentsPruned.inc(docs);
     } catch (error) {
       logger.error({ err: error, index: names.deadLetters }, 'retention could not prune index');

@@ -13,6 +13,7 @@ import {
   type AnonymisationDeps,
 } from '../../../jobs/src/anonymisation/run-operation.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
+import { elasticsearchErasureStore } from '../../../jobs/src/anonymisation/erasure-store.js';
 import { JobError } from '../../../jobs/src/errors.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import {
@@ -146,7 +147,7 @@ describe('anonymisation job', () => {
         },
       });
       assert.equal(anywhere.count, 0);
-      assert.equal(await deletedDocsOnDisk(es, index), 0);
+      assert.equal(await deletedDocsOnDisk(elasticsearchErasureStore(es, names.locks), index), 0);
     }
     const lookup = await es.search({
       index: names.eventsPrefix + DAY1,
@@ -201,7 +202,13 @@ describe('anonymisation job', () => {
       });
       assert.equal(hits.count, 0);
     }
-    assert.equal(await deletedDocsOnDisk(es, names.anonymisationRequests), 0);
+    assert.equal(
+      await deletedDocsOnDisk(
+        elasticsearchErasureStore(es, names.locks),
+        names.anonymisationRequests,
+      ),
+      0,
+    );
     const audit = await sourcesOf(es, names.audit);
     assert.equal(audit.length, 1);
     assert.equal((audit[0]?.details as { selectorType: string }).selectorType, 'user_id');

@@ -6,6 +6,7 @@ import { ensureOperationIndices } from '../../../core/src/anonymisation/operatio
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import { runAutoAnonymisation } from '../../../jobs/src/anonymisation/auto-anonymise.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
+import { elasticsearchErasureStore } from '../../../jobs/src/anonymisation/erasure-store.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import { anonymisationTestDeps, PERSONAL, personalEvent, sourcesOf } from '../../helpers/jobs.js';
 
@@ -80,7 +81,8 @@ describe('automatic anonymisation of events older than N days', () => {
       const text = JSON.stringify(doc);
       for (const value of PERSONAL) assert.ok(!text.includes(value), 'a personal value remains');
     }
-    for (const index of report.indicesTouched) assert.equal(await deletedDocsOnDisk(es, index), 0);
+    for (const index of report.indicesTouched)
+      assert.equal(await deletedDocsOnDisk(elasticsearchErasureStore(es, names.locks), index), 0);
 
     await es.indices.refresh({ index: names.audit });
     const audit = await es.search({
@@ -114,7 +116,7 @@ describe('automatic anonymisation of events older than N days', () => {
     const resumed = await runAutoAnonymisation(deps, AFTER_DAYS, NOW);
     assert.deepEqual(resumed.indicesErased, [index]);
     assert.deepEqual(resumed.failures, []);
-    assert.equal(await deletedDocsOnDisk(es, index), 0);
+    assert.equal(await deletedDocsOnDisk(elasticsearchErasureStore(es, names.locks), index), 0);
     const text = JSON.stringify(await sourcesOf(es, index));
     for (const value of PERSONAL) assert.ok(!text.includes(value), 'a personal value remains');
   });

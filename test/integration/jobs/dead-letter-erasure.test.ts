@@ -11,6 +11,7 @@ import {
   type StoredDeadLetter,
 } from '../../../core/src/schemas/dead-letter.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
+import { elasticsearchErasureStore } from '../../../jobs/src/anonymisation/erasure-store.js';
 import { runQueuedOperations } from '../../../jobs/src/anonymisation/run-operation.js';
 import { kafkaErasure } from '../../../jobs/src/kafka/kafka-erasure.js';
 import { kafkaLogAdmin } from '../../../jobs/src/kafka/log-admin.js';
@@ -188,7 +189,10 @@ describe('anonymisation reaches the dead letters (index and topic)', () => {
       3,
       'rewritten in place, not deleted: support still sees that they failed',
     );
-    assert.equal(await deletedDocsOnDisk(es, names.deadLetters), 0);
+    assert.equal(
+      await deletedDocsOnDisk(elasticsearchErasureStore(es, names.locks), names.deadLetters),
+      0,
+    );
   });
 
   test('a consumer reading the dead-letter topic from the earliest offset finds no value', async () => {

@@ -8,6 +8,7 @@ import {
   eraseLiveIndex,
   ErasureDeferredError,
 } from '../../../jobs/src/anonymisation/erase.js';
+import { elasticsearchErasureStore } from '../../../jobs/src/anonymisation/erasure-store.js';
 import { runQueuedOperations } from '../../../jobs/src/anonymisation/run-operation.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
 import {
@@ -95,8 +96,7 @@ test('a value left only in segments defers the erasure without ever blocking wri
     await sleep(500);
     await assert.rejects(
       eraseLiveIndex(
-        es,
-        names.locks,
+        elasticsearchErasureStore(es, names.locks),
         index,
         {
           check: () => {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { queueAnonymisation } from '../../../core/src/anonymisation/operation-log.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
+import { elasticsearchErasureStore } from '../../../jobs/src/anonymisation/erasure-store.js';
 import { runQueuedOperations } from '../../../jobs/src/anonymisation/run-operation.js';
 import {
   liftHeldWriteBlocks,
@@ -144,7 +145,9 @@ describe('anonymisation of an index ingest keeps writing to', () => {
 
   test('a write block set by an operator stays after an erasure', async () => {
     await es.indices.putSettings({ index, settings: { 'index.blocks.write': true } });
-    await withWriteBlock(es, names.locks, index, () => deletedDocsOnDisk(es, index));
+    await withWriteBlock(es, names.locks, index, () =>
+      deletedDocsOnDisk(elasticsearchErasureStore(es, names.locks), index),
+    );
     assert.equal(await writeBlockSetting(es, index), 'true');
     assert.deepEqual(await liftStaleWriteBlocks(es, names.locks), []);
     await es.indices.putSettings({ index, settings: { 'index.blocks.write': null } });

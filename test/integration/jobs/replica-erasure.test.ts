@@ -11,7 +11,7 @@ import { createElasticsearchClient } from '../../../core/src/es/client.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';
 import { runQueuedOperations } from '../../../jobs/src/anonymisation/run-operation.js';
-import { shardCopiesOf } from '../../../jobs/src/anonymisation/verify.js';
+import { shardCopiesOf } from '../../../jobs/src/anonymisation/erasure-store.js';
 import {
   memoryShortfall,
   twoNodeCluster,

@@ -7,6 +7,7 @@ import { indexNames, type IndexNames } from '../../../core/src/es/index-names.js
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import { deletedDocsOnDisk } from '../../../jobs/src/anonymisation/erase.js';
+import { elasticsearchErasureStore } from '../../../jobs/src/anonymisation/erasure-store.js';
 import { acquireLease, withLease } from '../../../jobs/src/lock.js';
 import { runRetention } from '../../../jobs/src/retention/run-retention.js';
 import { EsTestContext } from '../../helpers/elasticsearch.js';
@@ -172,6 +173,9 @@ describe('retention of dead letters', () => {
       left.hits.hits.map((hit) => hit._id),
       ['kept'],
     );
-    assert.equal(await deletedDocsOnDisk(es, names.deadLetters), 0);
+    assert.equal(
+      await deletedDocsOnDisk(elasticsearchErasureStore(es, names.locks), names.deadLetters),
+      0,
+    );
   });
 });
