@@ -119,6 +119,11 @@ export type Verification = z.infer<typeof VerificationSchema>;
  * receiving records (README, "Kafka is a buffer, not a store").
  */
 export const ErasureTimesSchema = z.object({
+  /** Every shard copy of every events index the operation touched holds the value in no segment. */
+  eventsOnDiskAt: isoDate.optional(),
+  /** The dead-letter index's proof passed (see DeadLetterProofSchema). */
+  deadLettersAt: isoDate.optional(),
+  /** Both of the above, and the events' verification (term, search and `_source` checks). */
   elasticsearchAt: isoDate,
   /** From then on no truncated record can be read from Kafka. */
   kafkaTruncatedAt: isoDate.optional(),

@@ -144,19 +144,28 @@ export function nextErasureStep(
 }
 
 /**
- * The operation's time to erasure: from the request to the last copy gone. Elasticsearch's
- * copies (events on every shard copy, dead letters) are gone when their proofs passed; Kafka's
+ * The operation's time to erasure: from the request to the last copy gone, and when each went.
+ * Elasticsearch's copies (events on every shard copy, dead letters) are gone when their proofs
+ * passed, and verified at `elasticsearchAt`; Kafka's
  * records are unreadable once truncated, and off disk by the bound the settings guarantee, which
  * is then the last copy.
  */
 export function erasureTimes(at: {
   readonly requestedAt: Date;
+  readonly eventsOnDiskAt?: Date;
+  readonly deadLettersAt?: Date;
   readonly elasticsearchAt: Date;
   readonly kafka?: { readonly truncatedAt: Date; readonly offDiskBy: Date };
 }): ErasureTimes {
-  const { requestedAt, elasticsearchAt, kafka } = at;
-  const lastCopyAt = Math.max(elasticsearchAt.getTime(), kafka?.offDiskBy.getTime() ?? 0);
+  const { requestedAt, eventsOnDiskAt, deadLettersAt, elasticsearchAt, kafka } = at;
+  const lastCopyAt = Math.max(
+    ...[eventsOnDiskAt, deadLettersAt, elasticsearchAt, kafka?.offDiskBy].map(
+      (date) => date?.getTime() ?? 0,
+    ),
+  );
   return {
+    ...(eventsOnDiskAt && { eventsOnDiskAt: eventsOnDiskAt.toISOString() }),
+    ...(deadLettersAt && { deadLettersAt: deadLettersAt.toISOString() }),
     elasticsearchAt: elasticsearchAt.toISOString(),
     ...(kafka && {
       kafkaTruncatedAt: kafka.truncatedAt.toISOString(),

@@ -178,34 +178,39 @@ export async function runOperation(
       operation,
       value,
     );
-    const [deadLetters] = await Promise.all([
-      deadLettersErased,
-      ...result.indicesTouched.map((index) =>
-        eraseLiveIndex(
-          store,
-          index,
-          {
-            check: async () => {
-              const found = await valueInSegments(
-                store,
-                index,
-                SELECTOR_FIELDS[operation.selector.type],
-                value,
-              );
-              const proof = valueProof(found);
-              // Each round that does not pass costs a merge and, past the last, a run.
-              if (proof !== 'gone')
-                log.info(
-                  { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },
-                  'selector value still in the index after the merge',
-                );
-              return proof;
-            },
-            catchUp: async () => {
-              await rewriteIndex(deps, targetOf(index));
-            },
-          },
-          erase,
+    const stamped = async <T>(work: Promise<T>): Promise<[T, Date]> => [await work, new Date()];
+    const [[deadLetters, deadLettersAt], [, eventsOnDiskAt]] = await Promise.all([
+      stamped(deadLettersErased),
+      stamped(
+        Promise.all(
+          result.indicesTouched.map((index) =>
+            eraseLiveIndex(
+              store,
+              index,
+              {
+                check: async () => {
+                  const found = await valueInSegments(
+                    store,
+                    index,
+                    SELECTOR_FIELDS[operation.selector.type],
+                    value,
+                  );
+                  const proof = valueProof(found);
+                  // Each round that does not pass costs a merge and, past the last, a run.
+                  if (proof !== 'gone')
+                    log.info(
+                      { index, liveHolders: found.liveHolders, fieldsListing: found.fieldsListing },
+                      'selector value still in the index after the merge',
+                    );
+                  return proof;
+                },
+                catchUp: async () => {
+                  await rewriteIndex(deps, targetOf(index));
+                },
+              },
+              erase,
+            ),
+          ),
         ),
       ),
     ]);
@@ -247,6 +252,8 @@ export async function runOperation(
     };
     result.erasure = erasureTimes({
       requestedAt: new Date(operation.createdAt),
+      eventsOnDiskAt,
+      deadLettersAt,
       elasticsearchAt,
       ...(kafka && { kafka }),
     });

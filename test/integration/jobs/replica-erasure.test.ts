@@ -167,8 +167,14 @@ describe('an erasure covers every shard copy (two Elasticsearch nodes, one repli
     });
     const startedAt = Date.now();
     const [done] = await runQueuedOperations(anonymisationTestDeps(es, names), new Date());
-    t.diagnostic(`operation took ${Date.now() - startedAt} ms`);
     assert.equal(done?.operationId, operation.operationId);
+    const requested = Date.parse(done.createdAt);
+    const after = (at: string | undefined) => (at ? `${Date.parse(at) - requested} ms` : 'n/a');
+    t.diagnostic(
+      `operation took ${Date.now() - startedAt} ms; from the request: events on both copies ` +
+        `${after(done.result?.erasure?.eventsOnDiskAt)}, dead letters on both copies ` +
+        `${after(done.result?.erasure?.deadLettersAt)}, verified ${after(done.result?.erasure?.elasticsearchAt)}`,
+    );
     assert.equal(done.status, 'done', JSON.stringify(done.result));
     assert.equal(done.result?.eventsAnonymised, 10);
     assert.equal(done.result?.verification?.copies?.deadLetters?.rewritten, 1);

@@ -197,6 +197,22 @@ describe('time to erasure: from the request to the last copy gone', () => {
       timeToErasureMs: 30_000,
     });
   });
+  test('each Elasticsearch copy has its own time; the verification after them ends it', () => {
+    assert.deepEqual(
+      erasureTimes({
+        requestedAt,
+        eventsOnDiskAt: at(29),
+        deadLettersAt: at(12),
+        elasticsearchAt: at(30),
+      }),
+      {
+        eventsOnDiskAt: at(29).toISOString(),
+        deadLettersAt: at(12).toISOString(),
+        elasticsearchAt: at(30).toISOString(),
+        timeToErasureMs: 30_000,
+      },
+    );
+  });
   test('with Kafka, its on-disk bound is the last copy', () => {
     const times = erasureTimes({
       requestedAt,
