@@ -173,7 +173,11 @@ describe('an erasure covers every shard copy (two Elasticsearch nodes, one repli
     t.diagnostic(
       `operation took ${Date.now() - startedAt} ms; from the request: events on both copies ` +
         `${after(done.result?.erasure?.eventsOnDiskAt)}, dead letters on both copies ` +
-        `${after(done.result?.erasure?.deadLettersAt)}, verified ${after(done.result?.erasure?.elasticsearchAt)}`,
+        `${after(done.result?.erasure?.deadLettersAt)}, verified ${after(done.result?.erasure?.elasticsearchAt)}; ` +
+        `load average ${os
+          .loadavg()
+          .map((load) => load.toFixed(2))
+          .join(' ')}`,
     );
     assert.equal(done.status, 'done', JSON.stringify(done.result));
     assert.equal(done.result?.eventsAnonymised, 10);
