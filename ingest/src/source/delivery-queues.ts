@@ -56,7 +56,7 @@ export interface DeliveryQueues {
   revokeAll(): void;
   /**
    * Stops intake and drops what is queued; writers finish the bulk in flight and commit it,
-   * then stop. Resolves when no writer runs.
+   * then stop. Resolves when no writer runs, a revoked assignment's included.
    */
   stop(): Promise<void>;
   /** Records queued (not yet handed to a writer), all partitions together. */
@@ -102,6 +102,12 @@ export function createDeliveryQueues(
   let epoch = 0;
   let stopping = false;
   const partitions = new Map<string, PartitionState>();
+  /**
+   * Every writer still running, those of revoked assignments included: a revoked writer may
+   * still be finishing a bulk or a commit the client retries, and must be done before the
+   * client disconnects, or its next heartbeat or retry would open a connection again.
+   */
+  const running = new Set<Promise<void>>();
   const slots = createSlots(settings.writers);
 
   const current = (state: PartitionState) => state.epoch === epoch && !stopping;
@@ -176,7 +182,8 @@ export function createDeliveryQueues(
         await fetched.commit((BigInt(offset) + 1n).toString());
         committed = offset;
       },
-      heartbeat: () => fetched.heartbeat(),
+      // A revoked writer has no membership left to keep alive.
+      heartbeat: () => (state.epoch === epoch ? fetched.heartbeat() : Promise.resolve()),
       isActive: () => current(state),
     };
     try {
@@ -215,11 +222,15 @@ export function createDeliveryQueues(
   };
 
   const startWriter = (state: PartitionState) => {
-    state.writer ??= write(state).finally(() => {
+    if (state.writer) return;
+    const writer: Promise<void> = write(state).finally(() => {
+      running.delete(writer);
       state.writer = undefined;
       // Records queued while the last bulk was being committed start the next round.
       if (current(state) && state.records > 0) startWriter(state);
     });
+    state.writer = writer;
+    running.add(writer);
   };
 
   return {
@@ -250,12 +261,8 @@ export function createDeliveryQueues(
     },
     async stop() {
       stopping = true;
-      const writers: Promise<void>[] = [];
-      for (const state of partitions.values()) {
-        dropQueued(state);
-        if (state.writer) writers.push(state.writer);
-      }
-      await Promise.all(writers);
+      for (const state of partitions.values()) dropQueued(state);
+      while (running.size > 0) await Promise.all([...running]);
     },
     queuedRecords: () => {
       let total = 0;

@@ -213,3 +213,37 @@ void describe('delivery queues', () => {
     assert.equal(writer.seen.length, 1);
   });
 });
+
+void describe('delivery queues, revoked writers', () => {
+  void test('stop waits for a revoked writer still finishing, which no longer heartbeats', async () => {
+    const kafka = client();
+    let heartbeats = 0;
+    const writer = gatedHandler();
+    const queues = createDeliveryQueues(settings, writer.handle, logger);
+    const fetched = kafka.fetched(0, 0, 2);
+    await queues.push({
+      ...fetched,
+      heartbeat: () => {
+        heartbeats += 1;
+        return Promise.resolve();
+      },
+    });
+    queues.revokeAll();
+    // The partition comes back after the rejoin: a new writer, the old one still in flight.
+    await queues.push(kafka.fetched(0, 0, 2));
+    await writer.seen[0]!.heartbeat();
+    assert.equal(heartbeats, 0, 'a revoked writer does not heartbeat');
+    let stopped = false;
+    const stopping = queues.stop().then(() => (stopped = true));
+    for (let i = 0; i < 10; i += 1) await nextTurn();
+    assert.equal(stopped, false, 'stop waits for the revoked writer');
+    await writer.release();
+    await stopping;
+    assert.deepEqual(
+      kafka.commits,
+      [],
+      'the revoked bulk commits nothing, the queued one was dropped',
+    );
+    assert.equal(writer.seen.length, 1);
+  });
+});
