@@ -7,11 +7,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY . .
-RUN npm run build \
- && mkdir -p dist/core/src/es \
- && cp -r core/src/es/templates dist/core/src/es/ \
- && if [ -d dashboards/saved-objects ]; then mkdir -p dist/dashboards && cp -r dashboards/saved-objects dist/dashboards/; fi \
- && if [ -d query-api/src/ui/assets ]; then mkdir -p dist/query-api/src/ui && cp -r query-api/src/ui/assets dist/query-api/src/ui/; fi
+# Compiles and copies the run-time files (index template, saved objects, UI assets) beside.
+RUN npm run build
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production

@@ -27,7 +27,8 @@ BENCHMARKS.md by hand, with the machine and its load average.
               --contenders ariane,helper  --rounds <n> (3)  --baseline <checkout dir>
               --max-seconds <s> (120, per contender and round)
               --latency-seconds <s> (30; 0 skips)  --cpu-prof <dir>  --ingest-heap-mb <n>
-              --ingest-entry <compiled main.js> (default: ingest/src/main.ts through tsx)
+              --ingest-entry <main.js> (default: dist/ingest/src/main.js, built first, with the
+              node flags of scripts/services.ts)  --ingest-tsx (ingest/src/main.ts via tsx)
   preload   stamp a data set into the daily indices (pool normalised by ingest's normaliser)
               --events <n> (200000)  --days <d> (10)  --prefix <p> (ARIANE_INDEX_PREFIX)
               --seed <s> (preload)  --concurrency <n> (3 bulks in flight)
@@ -85,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
       'cpu-prof': { type: 'string' },
       'ingest-heap-mb': { type: 'string' },
       'ingest-entry': { type: 'string' },
+      'ingest-tsx': { type: 'boolean' },
       reuse: { type: 'string' },
       keep: { type: 'boolean' },
       connections: { type: 'string' },
@@ -119,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
             ...(values['cpu-prof'] !== undefined && { cpuProfileDir: values['cpu-prof'] }),
             ...(values.baseline !== undefined && { baselineRoot: values.baseline }),
             ...(values['ingest-entry'] !== undefined && { entry: values['ingest-entry'] }),
+            ...(values['ingest-tsx'] === true && { tsx: true }),
             ...(values['ingest-heap-mb'] !== undefined && {
               heapMb: Number(values['ingest-heap-mb']),
             }),

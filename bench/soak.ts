@@ -15,6 +15,8 @@ import { topicMessagesOf } from './generator/kafka-target.js';
 import { generateRecords, type TrafficRecord } from './generator/records.js';
 import type { SimulatedRequest } from './generator/traffic.js';
 import { procStatusKb } from './ingest/contenders.js';
+import { buildServices } from '../scripts/build.js';
+import { SERVICES, type ServiceName } from '../scripts/services.js';
 import { freePort, startServiceProcess, type ServiceProcess } from './service-process.js';
 import { percentile, round, sleep, table } from './stats.js';
 
@@ -301,8 +303,12 @@ function slope(points: readonly (readonly [number, number])[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-/** The three services as deployed, each in its own process, all under the run's prefix. */
+/**
+ * The three services as deployed, each in its own process, all under the run's prefix: compiled
+ * (`dist/`, built first) with their node flags, as `npm start` and the Docker image run them.
+ */
 async function startServices(prefix: string): Promise<RunningServices> {
+  await buildServices();
   const started: Partial<RunningServices> = {};
   const common = {
     ARIANE_TOPIC_PREFIX: prefix,
@@ -312,25 +318,26 @@ async function startServices(prefix: string): Promise<RunningServices> {
   };
   const start = async (
     name: ProcessName,
-    entry: string,
+    service: ServiceName,
     env: (port: number) => Record<string, string>,
   ) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const service = await startServiceProcess(
-      ['--import', 'tsx', entry],
+    const { compiled, nodeFlags } = SERVICES[service];
+    const running = await startServiceProcess(
+      [...nodeFlags, compiled],
       { ...common, ...env(port) },
       `${url}/readyz`,
     );
-    started[name] = { ...service, url };
+    started[name] = { ...running, url };
   };
   try {
-    await start('ingest', 'ingest/src/main.ts', (port) => ({
+    await start('ingest', 'ingest', (port) => ({
       INGEST_GROUP_ID: `${prefix}-ingest`,
       INGEST_OPS_HOST: '127.0.0.1',
       INGEST_OPS_PORT: String(port),
     }));
-    await start('jobs', 'jobs/src/main.ts', (port) => ({
+    await start('jobs', 'jobs', (port) => ({
       JOBS_OPS_HOST: '127.0.0.1',
       JOBS_OPS_PORT: String(port),
       ANONYMISATION_CRON: '* * * * *',
@@ -338,7 +345,7 @@ async function startServices(prefix: string): Promise<RunningServices> {
       // A few lines per run, and they tell why an erasure needed more than one merge.
       LOG_LEVEL: 'info',
     }));
-    await start('query', 'query-api/src/server.ts', (port) => ({
+    await start('query', 'query-api', (port) => ({
       QUERY_API_HOST: '127.0.0.1',
       QUERY_API_PORT: String(port),
       JWT_SECRET: SECRET,

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /**
- * One Ariane service run as a child process by `npm start`, its output prefixed with its name so
- * interleaved logs stay readable.
+ * One Ariane service run as a child process by `npm start` (compiled, with its node flags from
+ * scripts/services.ts), its output prefixed with its name so interleaved logs stay readable.
  */
 export interface ServiceProcess {
   readonly name: string;
@@ -14,11 +14,11 @@ export interface ServiceProcess {
 
 export function startService(
   name: string,
-  entry: string,
+  nodeArgs: readonly string[],
   env: NodeJS.ProcessEnv,
   write: (line: string) => void,
 ): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...nodeArgs], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,7 @@
 // `npm start`: the whole pipeline on this machine. Starts (or reuses) Kafka and Elasticsearch,
-// creates topics and the index template, runs ingest, the query API and jobs as child processes,
+// creates topics and the index template, compiles the services (`npm run build`: what a
+// deployment runs, and without tsx's loader thread), runs ingest, the query API and jobs as child
+// processes with their node flags (scripts/services.ts),
 // waits until each is ready, then feeds demo traffic through Kafka until Ctrl-C. Stopping stops
 // the traffic, the services, and the servers this run started (never ones it found running).
 import { existsSync } from 'node:fs';
@@ -15,7 +17,9 @@ import { ensureStack, releaseStack, type EnsuredStack } from '../stack/src/stack
 import { produceRecords } from '../bench/generator/kafka-target.js';
 import { generateRecords } from '../bench/generator/records.js';
 import type { SimulatedRequest } from '../bench/generator/traffic.js';
+import { buildServices } from './build.js';
 import { signDemoToken } from './demo-token.js';
+import { SERVICES } from './services.js';
 import { startService, stopService, waitReady, type ServiceProcess } from './service-process.js';
 import { runSetup, SetupEnvSchema } from './setup.js';
 
@@ -29,8 +33,7 @@ const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 25_000;
 
 interface ServiceSpec {
-  readonly name: string;
-  readonly entry: string;
+  readonly name: keyof typeof SERVICES;
   readonly readyUrl: string;
 }
 
@@ -41,17 +44,14 @@ function serviceSpecs(env: NodeJS.ProcessEnv): ServiceSpec[] {
   return [
     {
       name: 'ingest',
-      entry: 'ingest/src/main.ts',
       readyUrl: `http://127.0.0.1:${ingest.INGEST_OPS_PORT}/readyz`,
     },
     {
       name: 'query-api',
-      entry: 'query-api/src/server.ts',
       readyUrl: `http://127.0.0.1:${api.QUERY_API_PORT}/readyz`,
     },
     {
       name: 'jobs',
-      entry: 'jobs/src/main.ts',
       readyUrl: `http://127.0.0.1:${jobs.JOBS_OPS_PORT}/readyz`,
     },
   ];
@@ -136,14 +136,19 @@ async function main(): Promise<number> {
     console.log('[start] creating topics and the index template');
     await runSetup(parseEnv(SetupEnvSchema, env));
 
+    console.log('[start] compiling the services (npm run build)');
+    await buildServices();
     const specs = serviceSpecs(env);
     for (const spec of specs) {
-      if (!existsSync(path.join(ROOT, spec.entry))) {
-        console.warn(`[start] ${spec.entry} does not exist yet: ${spec.name} is not started`);
+      const { compiled, nodeFlags } = SERVICES[spec.name];
+      if (!existsSync(path.join(ROOT, compiled))) {
+        console.warn(`[start] ${compiled} was not built: ${spec.name} is not started`);
         continue;
       }
       services.push(
-        startService(spec.name, path.join(ROOT, spec.entry), env, (line) => console.log(line)),
+        startService(spec.name, [...nodeFlags, path.join(ROOT, compiled)], env, (line) =>
+          console.log(line),
+        ),
       );
     }
     await Promise.all(

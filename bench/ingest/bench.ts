@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import type { Kafka, Producer } from 'kafkajs';
 import { indexNames } from '../../core/src/es/index-names.js';
+import { buildServices } from '../../scripts/build.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { createProducer } from '../../core/src/kafka/client.js';
 import { ensureTopics } from '../../core/src/kafka/setup.js';
@@ -89,6 +90,14 @@ export async function runIngestBench(
   options: IngestBenchOptions,
 ): Promise<Record<string, unknown>> {
   const run = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  if (
+    options.contenders.includes('ariane') &&
+    options.ariane.entry === undefined &&
+    options.ariane.tsx !== true
+  ) {
+    console.log('building the services into dist/ (npm run build), as npm start does');
+    await buildServices();
+  }
   const backlog = buildBacklog(options.docs, options.seed, Date.now());
   const expected = backlog.docs.length;
   const esPid = await localElasticsearchPid(es).catch(() => undefined);

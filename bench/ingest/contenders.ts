@@ -6,6 +6,7 @@ import { topicNames } from '../../core/src/kafka/topics.js';
 import type { IndexableEvent } from '../../ingest/src/pipeline/normalised.js';
 import { precedenceVersion } from '../../ingest/src/sink/bulk-writer.js';
 import { normaliseForBench } from '../normalise.js';
+import { SERVICES } from '../../scripts/services.js';
 import { freePort, startServiceProcess } from '../service-process.js';
 
 /**
@@ -139,10 +140,12 @@ export interface ArianeOptions {
   /** V8 old-space cap for the child (`--max-old-space-size`), to see RSS against throughput. */
   readonly heapMb?: number;
   /**
-   * A compiled entry point (`tsc -p tsconfig.build.json`) run by plain node instead of
-   * `ingest/src/main.ts` through tsx, whose loader thread costs some 35 MB of RSS.
+   * Another entry point run by plain node instead of the compiled `dist/ingest/src/main.js`
+   * (built by the bench), e.g. a build of other code.
    */
   readonly entry?: string;
+  /** Runs `ingest/src/main.ts` through tsx, as `npm run ingest` did before issue 16. */
+  readonly tsx?: boolean;
   /**
    * Another checkout of Ariane (a worktree of an earlier commit, with node_modules), run as the
    * `baseline` contender beside this one: `ingest/src/main.ts` of that tree through tsx.
@@ -151,8 +154,11 @@ export interface ArianeOptions {
 }
 
 /**
- * Ariane's ingest as it runs in production: `ingest/src/main.ts` in a child process of its own
- * (through tsx, as `npm run ingest` does), configured by env only. Ready when /readyz says so.
+ * Ariane's ingest as it runs in production: the compiled `dist/ingest/src/main.js` with the node
+ * flags of scripts/services.ts, as `npm start`, `npm run ingest` and the Docker image run it, in
+ * a child process of its own, configured by env only. Ready when /readyz says so. `root` runs
+ * another checkout's `ingest/src/main.ts` through tsx instead (the baseline: how that commit
+ * ran), from that checkout.
  */
 export async function startAriane(
   setup: ContenderSetup,
@@ -160,11 +166,17 @@ export async function startAriane(
   root?: string,
 ): Promise<Contender> {
   const port = await freePort();
-  const args = options.entry === undefined ? ['--import', 'tsx'] : [];
+  const throughTsx = root !== undefined || options.tsx === true;
+  const { compiled, source, nodeFlags } = SERVICES.ingest;
+  const args: string[] = throughTsx
+    ? ['--import', 'tsx']
+    : options.heapMb !== undefined
+      ? nodeFlags.filter((flag) => !flag.startsWith('--max-old-space-size'))
+      : [...nodeFlags];
   if (options.heapMb) args.push(`--max-old-space-size=${options.heapMb}`);
   if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   const service = await startServiceProcess(
-    [...args, options.entry ?? 'ingest/src/main.ts'],
+    [...args, throughTsx ? source : (options.entry ?? compiled)],
     {
       ARIANE_TOPIC_PREFIX: setup.prefix,
       ARIANE_INDEX_PREFIX: setup.prefix,

@@ -5,9 +5,12 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 
 /**
  * Ingest's environment. Sizes are bytes, times milliseconds. Memory in flight is bounded by
- * INGEST_FETCH_MAX_BYTES (what one fetch may bring) plus, per concurrently processed partition,
- * the documents of two bulks of at most INGEST_BULK_MAX_BYTES of source records each: the one
- * being written and the next, normalised meanwhile.
+ * INGEST_FETCH_MAX_BYTES (what one fetch may bring), plus per assigned partition a delivery queue
+ * of at most INGEST_FETCH_MAX_BYTES_PER_PARTITION (and one fetch more), plus, per partition being
+ * written, the documents of two bulks: the one being written and the next, normalised meanwhile.
+ * The fetch defaults are small because fetching no longer waits for writing (issue 16): a
+ * fetch round trip costs no throughput, and with the heap cap of scripts/services.ts they keep
+ * ingest under 256 MB of RSS.
  */
 export const IngestEnvSchema = ConnectionEnvSchema.extend({
   INGEST_GROUP_ID: z.string().min(1).default('ariane-ingest'),
@@ -25,8 +28,8 @@ export const IngestEnvSchema = ConnectionEnvSchema.extend({
   INGEST_BULK_MAX_DOCS: int(1, 50_000).default(5_000),
   INGEST_BULK_TIMEOUT_MS: int(1_000, 300_000).default(30_000),
   INGEST_PARTITIONS_CONCURRENCY: int(1, 64).default(4),
-  INGEST_FETCH_MAX_BYTES_PER_PARTITION: int(64 * 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
-  INGEST_FETCH_MAX_BYTES: int(64 * 1024, 256 * 1024 * 1024).default(16 * 1024 * 1024),
+  INGEST_FETCH_MAX_BYTES_PER_PARTITION: int(64 * 1024, 64 * 1024 * 1024).default(512 * 1024),
+  INGEST_FETCH_MAX_BYTES: int(64 * 1024, 256 * 1024 * 1024).default(4 * 1024 * 1024),
   /**
    * How long the group waits for a silent member (a killed process) before handing its
    * partitions to others. Ingest heartbeats every 3 s, during slow bulks and retries too.

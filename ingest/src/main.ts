@@ -2,7 +2,7 @@ import { parseEnvOrExit } from '../../core/src/config/parse-env.js';
 import { DenyListRefresher } from '../../core/src/anonymisation/deny-list-store.js';
 import { createElasticsearchClient } from '../../core/src/es/client.js';
 import { indexNames } from '../../core/src/es/index-names.js';
-import { createKafka } from '../../core/src/kafka/client.js';
+import { closeLeftoverSockets, createKafka } from '../../core/src/kafka/client.js';
 import { exitOnShutdownSignals } from '../../core/src/lifecycle/shutdown.js';
 import { createLogger } from '../../core/src/observability/logger.js';
 import { createMetricsRegistry } from '../../core/src/observability/metrics.js';
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
 
   exitOnShutdownSignals(logger, config.INGEST_SHUTDOWN_TIMEOUT_MS, async () => {
     await ingest.stop();
+    const leftovers = closeLeftoverSockets(kafka);
+    if (leftovers > 0) logger.warn({ sockets: leftovers }, 'kafkajs left broker sockets open');
     await Promise.all([ops.close(), denyList?.stop()]);
     await es.close();
   });

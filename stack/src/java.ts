@@ -2,7 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { onPath, runCommand } from './command.js';
 
-/** Kafka 3.9 and Elasticsearch 8.19 both run on 17; older JDKs fail in confusing ways. */
+/** Kafka 4.x (and 3.9) and Elasticsearch 8.19 all run on 17; older JDKs fail in confusing ways. */
 export const MIN_JAVA_MAJOR = 17;
 const DEBIAN_JAVA_17 = '/usr/lib/jvm/java-17-openjdk-amd64';
 

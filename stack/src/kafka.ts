@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { runCommand } from './command.js';
 import { findJava } from './java.js';
 import { stackLayout } from './layout.js';
-import { kafkaClasspath } from './maven.js';
+import { kafkaClasspath, kafkaLogsThroughLog4j2 } from './maven.js';
 import { assertPortsFree } from './port.js';
 import {
   isAlive,
@@ -58,7 +58,9 @@ export function kafkaServer(config: StackConfig): LocalServer {
         KAFKA_PORT: config.KAFKA_PORT,
         KAFKA_CONTROLLER_PORT: config.KAFKA_CONTROLLER_PORT,
       });
-      const log4j = `-Dlog4j.configuration=file:${layout.log4jProperties}`;
+      const log4j = kafkaLogsThroughLog4j2(config.KAFKA_VERSION)
+        ? `-Dlog4j2.configurationFile=${layout.log4j2Properties}`
+        : `-Dlog4j.configuration=file:${layout.log4jProperties}`;
       // KRaft refuses to start on an unformatted log dir; formatting twice would fail too.
       if (!existsSync(path.join(layout.data, 'meta.properties'))) {
         await runCommand(java.bin, [
@@ -178,6 +180,26 @@ function writeConfig(config: StackConfig, layout: ReturnType<typeof stackLayout>
         .map(([key, value]) => `${key}=${value}`)
         .join('\n') +
       '\n',
+  );
+  // Kafka 4 reads a log4j2 configuration; 3.x a log4j 1 one. Both are written: cheap, and a
+  // switch of KAFKA_VERSION in one stack dir then needs nothing else.
+  writeFileSync(
+    layout.log4j2Properties,
+    [
+      'status = warn',
+      'appender.file.type = File',
+      'appender.file.name = file',
+      `appender.file.fileName = ${layout.serverLog}`,
+      'appender.file.append = true',
+      'appender.file.layout.type = PatternLayout',
+      'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = INFO',
+      'rootLogger.appenderRef.file.ref = file',
+      // Per-partition state changes are noise at INFO for a development broker.
+      'logger.stateChange.name = state.change.logger',
+      'logger.stateChange.level = WARN',
+      '',
+    ].join('\n'),
   );
   writeFileSync(
     layout.log4jProperties,

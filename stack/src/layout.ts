@@ -20,6 +20,7 @@ export function stackLayout(config: StackConfig) {
       classpathFile: path.join(root, 'cache', `kafka-${config.KAFKA_VERSION}.classpath`),
       serverProperties: path.join(kafka, 'config', 'server.properties'),
       log4jProperties: path.join(kafka, 'config', 'log4j.properties'),
+      log4j2Properties: path.join(kafka, 'config', 'log4j2.properties'),
       data: path.join(kafka, 'data'),
       logs: path.join(kafka, 'logs'),
       serverLog: path.join(kafka, 'logs', 'server.log'),

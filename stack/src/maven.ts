@@ -15,6 +15,11 @@ async function mvn(args: readonly string[], cwd: string): Promise<void> {
   await runCommand('mvn', ['-B', '-q', ...args], { cwd });
 }
 
+/** Kafka 4 moved from log4j 1 (reload4j) to log4j2: binding, config format and property. */
+export function kafkaLogsThroughLog4j2(kafkaVersion: string): boolean {
+  return Number(kafkaVersion.split('.')[0]) >= 4;
+}
+
 /**
  * The Kafka broker's Java classpath, resolved from `stack/maven/pom.xml`. The result is cached
  * in `classpathFile` and reused while every jar it names is still in ~/.m2.
@@ -38,6 +43,7 @@ export async function kafkaClasspath(options: {
       path.join(options.projectRoot, 'stack', 'maven', 'pom.xml'),
       `${DEPENDENCY_PLUGIN}:build-classpath`,
       `-Dkafka.version=${options.kafkaVersion}`,
+      `-Dkafka.log4j=${kafkaLogsThroughLog4j2(options.kafkaVersion) ? 2 : 1}`,
       `-Dmdep.outputFile=${partial}`,
     ],
     options.projectRoot,

@@ -5,9 +5,11 @@ import { parseEnv } from '../../core/src/config/parse-env.js';
 
 /**
  * Versions of the real servers the local stack runs. docker-compose.yml pins the same ones;
- * test/unit/compose.test.ts fails when the two drift apart.
+ * test/unit/compose.test.ts fails when the two drift apart. Kafka 4.4 is the newest 4.x release
+ * on Maven Central, and kafkajs 2.2 speaks it (every API it uses has a version both support);
+ * `KAFKA_VERSION=3.9.2` still runs the previous line.
  */
-export const KAFKA_VERSION = '3.9.2';
+export const KAFKA_VERSION = '4.4.0';
 export const ELASTICSEARCH_VERSION = '8.19.21';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -18,7 +20,7 @@ export const StackConfigSchema = z.object({
   ARIANE_STACK_DIR: z.string().min(1).default('.stack'),
   KAFKA_VERSION: z
     .string()
-    .regex(/^\d+\.\d+\.\d+$/, 'expected a Kafka release such as 3.9.2')
+    .regex(/^\d+\.\d+\.\d+$/, 'expected a Kafka release such as 4.4.0 or 3.9.2')
     .default(KAFKA_VERSION),
   KAFKA_PORT: port.default(9092),
   KAFKA_CONTROLLER_PORT: port.default(9093),

@@ -1,7 +1,7 @@
 import { type Admin, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { ConnectionEnvSchema } from '../../core/src/config/connections.js';
 import { parseEnv } from '../../core/src/config/parse-env.js';
-import { createKafka, createProducer } from '../../core/src/kafka/client.js';
+import { closeLeftoverSockets, createKafka, createProducer } from '../../core/src/kafka/client.js';
 import { uniqueName } from './unique.js';
 
 /**
@@ -61,20 +61,28 @@ export class KafkaTestContext {
     return consumer;
   }
 
-  /** Idempotent. Disconnects first: Kafka only deletes a group that has no members left. */
+  /**
+   * Idempotent. Disconnects first: Kafka only deletes a group that has no members left. Call it
+   * after every other client made from `kafka` (an ingest under test) has stopped.
+   */
   async close(): Promise<void> {
-    const clients = this.clients.splice(0);
-    await Promise.all(clients.map((client) => client.disconnect()));
-    const admin = this.adminClient;
-    if (!admin) return;
-    this.adminClient = undefined;
     try {
-      const topics = this.topics.splice(0);
-      if (topics.length > 0) await admin.deleteTopics({ topics });
-      const groups = this.groups.splice(0);
-      if (groups.length > 0) await admin.deleteGroups(groups).catch(ignoreGroupsNotFound);
+      const clients = this.clients.splice(0);
+      await Promise.all(clients.map((client) => client.disconnect()));
+      const admin = this.adminClient;
+      if (!admin) return;
+      this.adminClient = undefined;
+      try {
+        const topics = this.topics.splice(0);
+        if (topics.length > 0) await admin.deleteTopics({ topics });
+        const groups = this.groups.splice(0);
+        if (groups.length > 0) await admin.deleteGroups(groups).catch(ignoreGroupsNotFound);
+      } finally {
+        await admin.disconnect();
+      }
     } finally {
-      await admin.disconnect();
+      // Every client of `kafka` has disconnected: a socket still open is one kafkajs forgot.
+      closeLeftoverSockets(this.kafka);
     }
   }
 }

@@ -8,6 +8,7 @@ import {
 } from 'kafkajs';
 import type { ConnectionEnv } from '../config/connections.js';
 import type { Logger } from '../observability/logger.js';
+import { createClientSockets, type ClientSockets } from './client-sockets.js';
 
 export type KafkaConnection = Pick<
   ConnectionEnv,
@@ -62,12 +63,26 @@ export function createProducer(kafka: Kafka): Producer {
   });
 }
 
+const clientSockets = new WeakMap<Kafka, ClientSockets>();
+
+/**
+ * For the owner of `kafka`, once every consumer, producer and admin made from it has
+ * disconnected: destroys the broker sockets kafkajs left open (see ClientSockets.closeLeftovers)
+ * and returns how many there were, so the owner can log it.
+ */
+export function closeLeftoverSockets(kafka: Kafka): number {
+  return clientSockets.get(kafka)?.closeLeftovers() ?? 0;
+}
+
 /**
  * The only place a kafkajs client is built. kafkajs logs go through pino, keeping only the
- * message and broker-level fields: kafkajs never logs record contents.
+ * message and broker-level fields: kafkajs never logs record contents. Its sockets are counted,
+ * so that its owner can close those kafkajs forgets (closeLeftoverSockets).
  */
 export function createKafka(config: KafkaConnection, logger?: Logger): Kafka {
+  const sockets = createClientSockets();
   const options: KafkaConfig = {
+    socketFactory: sockets.socketFactory,
     clientId: config.KAFKA_CLIENT_ID,
     brokers: [...config.KAFKA_BROKERS],
     ssl: config.KAFKA_SSL,
@@ -93,5 +108,7 @@ export function createKafka(config: KafkaConnection, logger?: Logger): Kafka {
         );
       };
   }
-  return new Kafka(options);
+  const kafka = new Kafka(options);
+  clientSockets.set(kafka, sockets);
+  return kafka;
 }

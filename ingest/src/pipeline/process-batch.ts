@@ -67,9 +67,10 @@ interface PreparedBulk extends RecordSlice {
  * in order, and at most two bulks' documents are held (the one in flight and the next).
  *
  * Transient store failures are retried with exponential backoff and full jitter for as long as
- * it takes, heartbeating meanwhile: the batch does not return, so the consumer fetches nothing
- * more for this partition and memory stays bounded. Resolves early, without committing the
- * bulks not yet stored, when the batch stops being active (shutdown, rebalance).
+ * it takes, heartbeating meanwhile: the batch does not return, so the partition's delivery queue
+ * fills to its bound and the source stops fetching for it; memory stays bounded. Resolves early,
+ * without committing the bulks not yet stored, when the batch stops being active (shutdown,
+ * rebalance).
  *
  * No time-based flush is needed: records are never held back waiting for more, a bulk is
  * written as soon as the fetched batch is cut.

@@ -1,12 +1,15 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import { registerCompressionCodecs } from './compression-codecs.js';
+import { createDeliveryQueues, type FetchedRecords } from './delivery-queues.js';
 import type { SourceBatch } from './source-record.js';
 
 export interface KafkaSourceOptions {
   readonly groupId: string;
   readonly topics: readonly string[];
+  /** Partitions written at once. */
   readonly partitionsConcurrency: number;
+  /** Fetch size per partition, and the bound of a partition's delivery queue. */
   readonly maxBytesPerPartition: number;
   readonly maxBytes: number;
   readonly sessionTimeoutMs: number;
@@ -17,16 +20,26 @@ export interface KafkaSource {
   isReady(): boolean;
   /** Not crashed beyond kafkajs's own restart. */
   isLive(): boolean;
-  /** Waits for in-flight batches (which stop retrying once stopped), then leaves the group. */
+  /**
+   * Stops fetching, drops queued records, lets each partition's bulk in flight finish and commit
+   * (a retried one gives up uncommitted), then leaves the group.
+   */
   stop(): Promise<void>;
 }
 
+/** kafkajs workers only queue records, so enough of them that one full queue holds no other. */
+const QUEUEING_WORKERS = 32;
+const REWRITE_PAUSE_MS = 1_000;
+
 /**
- * The kafkajs consumer behind the SourceBatch seam. Offsets are committed explicitly, one bulk at
- * a time, after the pipeline says the bulk is stored (autoCommit off, eachBatchAutoResolve off).
- * Partitions are processed concurrently, so bulks to Elasticsearch overlap with each other and
- * with kafkajs fetching the next batches. Record batches compressed with gzip, snappy, lz4 or zstd
- * are all read.
+ * The kafkajs consumer behind the SourceBatch seam. kafkajs fetches a round from every broker,
+ * hands the batches to its workers and waits for all of them before fetching again; so
+ * `eachBatch` only queues the records (source/delivery-queues.ts) and returns, and kafkajs
+ * fetches the next round while Ariane's writers normalise, bulk and commit. A batch is resolved
+ * (kafkajs's fetch position moves past it) once queued; it is committed (autoCommit off) by the
+ * writer, one bulk at a time, after the pipeline says the bulk is stored. Any rebalance, rejoin
+ * or crash drops what is queued: kafkajs then fetches again from the committed offsets. Record
+ * batches compressed with gzip, snappy, lz4 or zstd are all read.
  */
 export async function startKafkaSource(
   kafka: Kafka,
@@ -43,12 +56,26 @@ export async function startKafkaSource(
     maxBytesPerPartition: options.maxBytesPerPartition,
     maxBytes: options.maxBytes,
   });
+  const queues = createDeliveryQueues(
+    {
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      writers: options.partitionsConcurrency,
+      retryMs: REWRITE_PAUSE_MS,
+    },
+    handle,
+    logger,
+  );
   let joined = false;
   let crashed = false;
+  // kafkajs has no revocation callback: every rebalance revokes the whole assignment (eager
+  // protocol), and a rejoin starts again from the committed offsets.
+  consumer.on(consumer.events.REBALANCING, () => queues.revokeAll());
   consumer.on(consumer.events.GROUP_JOIN, () => {
+    queues.revokeAll();
     joined = true;
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
+    queues.revokeAll();
     logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
     if (!payload.restart) crashed = true;
     joined = false;
@@ -58,8 +85,13 @@ export async function startKafkaSource(
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: options.partitionsConcurrency,
-    eachBatch: (payload) => handle(toSourceBatch(consumer, payload)),
+    partitionsConsumedConcurrently: QUEUEING_WORKERS,
+    eachBatch: async (payload) => {
+      const last = payload.batch.messages.at(-1);
+      if (last === undefined) return;
+      if (await queues.push(toFetchedRecords(consumer, payload)))
+        payload.resolveOffset(last.offset);
+    },
   });
   let stopping: Promise<void> | undefined;
   return {
@@ -67,13 +99,16 @@ export async function startKafkaSource(
     isLive: () => !crashed,
     stop: () =>
       (stopping ??= (async () => {
+        // Nothing more is fetched while the writers finish; the queues refuse it anyway.
+        consumer.pause(options.topics.map((topic) => ({ topic })));
+        await queues.stop();
         await consumer.stop();
         await consumer.disconnect();
       })()),
   };
 }
 
-function toSourceBatch(consumer: Consumer, payload: EachBatchPayload): SourceBatch {
+function toFetchedRecords(consumer: Consumer, payload: EachBatchPayload): FetchedRecords {
   const { batch } = payload;
   const { topic, partition } = batch;
   return {
@@ -86,13 +121,10 @@ function toSourceBatch(consumer: Consumer, payload: EachBatchPayload): SourceBat
       offset: message.offset,
       value: message.value,
     })),
-    async commit(offset) {
-      payload.resolveOffset(offset);
-      await consumer.commitOffsets([
-        { topic, partition, offset: (BigInt(offset) + 1n).toString() },
-      ]);
-    },
+    commit: (nextOffset) => consumer.commitOffsets([{ topic, partition, offset: nextOffset }]),
     heartbeat: () => payload.heartbeat(),
-    isActive: () => payload.isRunning() && !payload.isStale(),
+    rewind: (offset) => consumer.seek({ topic, partition, offset }),
+    // A seek not yet applied by a fetch: these records were fetched from before it.
+    isStale: () => payload.isStale(),
   };
 }

@@ -11,7 +11,11 @@ export interface SourceRecord {
   readonly value: Buffer | null;
 }
 
-/** Records of one partition, in offset order, with the controls the pipeline needs. */
+/**
+ * Records of one partition, in offset order, with the controls the pipeline needs. The source
+ * fetches ahead while a batch is written (source/delivery-queues.ts), so the batch after this one
+ * may already be queued; it is handed over only once this one's handler has returned.
+ */
 export interface SourceBatch {
   readonly topic: string;
   readonly partition: number;
@@ -20,14 +24,19 @@ export interface SourceBatch {
   readonly highWatermark: string;
   /**
    * Marks every record up to and including `offset` as done and commits it to the group, so a
-   * restart resumes after it. Resolves once the broker acknowledged the commit.
+   * restart resumes after it. Resolves once the broker acknowledged the commit. Once the
+   * partition was taken away it commits nothing and resolves: the next owner has the records.
+   * A rejection (or any error the handler throws) makes the source fetch the partition again
+   * from its first uncommitted record.
    */
   commit(offset: string): Promise<void>;
   /** Keeps the group membership alive during long retries. Throws when the group rebalances. */
   heartbeat(): Promise<void>;
   /**
-   * False once the consumer is stopping or this partition was taken away: stop, commit nothing
-   * more; the uncommitted records are delivered again to whoever owns the partition next.
+   * False once the consumer is stopping or this partition was taken away: write no further
+   * bulk and stop retrying; the uncommitted records are delivered again to whoever owns the
+   * partition next. A bulk already stored may still be committed: on a stop that saves
+   * rewriting it, after a revocation `commit` ignores it.
    */
   isActive(): boolean;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { SERVICES } from '../../../scripts/services.js';
 import { ELASTICSEARCH_VERSION, KAFKA_VERSION } from '../../../stack/src/stack-config.js';
 
 interface ComposeService {
@@ -10,6 +11,7 @@ interface ComposeService {
   environment?: Record<string, unknown>;
   healthcheck?: unknown;
   build?: unknown;
+  command?: string[];
 }
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
@@ -49,6 +51,11 @@ describe('docker-compose.yml', () => {
     };
     const client = lock.packages['node_modules/@elastic/elasticsearch']?.version ?? '';
     assert.equal(client.split('.')[0], ELASTICSEARCH_VERSION.split('.')[0]);
+  });
+
+  test('runs each service compiled, with the node flags npm start uses', () => {
+    for (const [name, service] of Object.entries(SERVICES))
+      assert.deepEqual(services[name]?.command, ['node', ...service.nodeFlags, service.compiled]);
   });
 
   test('builds every Ariane service from the one Dockerfile, each with a health check', () => {
