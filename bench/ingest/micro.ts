@@ -31,8 +31,9 @@ export interface MicroRound {
 }
 
 /**
- * Elasticsearch answered by the bench itself: every document of a `_bulk` stored. The request
- * body is still built and serialised by the real client, so the sink's CPU is measured.
+ * Elasticsearch answered by the bench itself: every document of a `_bulk` stored, in the answer's
+ * real shape. The request body is still built and serialised, and the answer parsed, by the real
+ * client, so the sink's CPU is measured.
  */
 class StoredEverything extends BaseConnection {
   // The client only asks for a body as a string here; the stream overload is never taken.
@@ -40,7 +41,13 @@ class StoredEverything extends BaseConnection {
     const body = typeof params.body === 'string' ? params.body : '';
     let lines = 0;
     for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lines += 1;
-    const items = Array.from({ length: lines / 2 }, () => '{"index":{"status":201}}');
+    // What Elasticsearch 8 answers per stored document, or its filtered form when asked.
+    const item = params.querystring?.includes('filter_path')
+      ? '{"index":{"status":201}}'
+      : '{"index":{"_index":"micro-events-2026.12.01","_id":"svc:0123456789abcdefghijklmnopqrstuv",' +
+        '"_version":2,"result":"created","_shards":{"total":1,"successful":1,"failed":0},' +
+        '"_seq_no":123456,"_primary_term":1,"status":201}}';
+    const items = Array.from({ length: lines / 2 }, () => item);
     return Promise.resolve({
       statusCode: 200,
       headers: { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' },
