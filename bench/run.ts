@@ -6,6 +6,7 @@ import { createElasticsearchClient } from '../core/src/es/client.js';
 import { createKafka } from '../core/src/kafka/client.js';
 import type { ContenderName } from './ingest/contenders.js';
 import { runIngestBench } from './ingest/bench.js';
+import { runMicroBench } from './ingest/micro.js';
 import { deleteIndexPrefix } from './cleanup.js';
 import { preload } from './preload.js';
 import { runQueryBench } from './query/bench.js';
@@ -29,6 +30,12 @@ BENCHMARKS.md by hand, with the machine and its load average.
               --latency-seconds <s> (30; 0 skips)  --cpu-prof <dir>  --ingest-heap-mb <n>
               --ingest-entry <main.js> (default: dist/ingest/src/main.js, built first, with the
               node flags of scripts/services.ts)  --ingest-tsx (ingest/src/main.ts via tsx)
+  micro     ingest's CPU per document without servers: generated records through processBatch
+            as ingest runs it, the _bulk body serialised by the real client, Elasticsearch's
+            answer faked; CPU µs and bytes allocated per document, GC count and time, per round
+              --records <n> (20000)  --rounds <n> (5, after one warm-up)  --seed <s>
+              --envelope-share <0..1> (0.3; 0 as the ingest bench's backlog)
+            node --cpu-prof --import tsx bench/run.ts micro   profiles it
   preload   stamp a data set into the daily indices (pool normalised by ingest's normaliser)
               --events <n> (200000)  --days <d> (10)  --prefix <p> (ARIANE_INDEX_PREFIX)
               --seed <s> (preload)  --concurrency <n> (3 bulks in flight)
@@ -72,6 +79,8 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
     options: {
       docs: { type: 'string' },
+      records: { type: 'string' },
+      'envelope-share': { type: 'string' },
       batches: { type: 'string' },
       concurrency: { type: 'string' },
       events: { type: 'string' },
@@ -128,6 +137,41 @@ async function main(argv: string[]): Promise<number> {
           },
         });
         console.log(JSON.stringify(summary));
+        return 0;
+      }
+      case 'micro': {
+        console.log(
+          `machine: ${machine()}, load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}`,
+        );
+        const rounds = await runMicroBench({
+          records: Number(values.records ?? 20_000),
+          rounds: Number(values.rounds ?? 5),
+          seed: values.seed ?? 'micro',
+          envelopeShare: Number(values['envelope-share'] ?? 0.3),
+        });
+        console.table(
+          rounds.map((round) => ({
+            docs: round.docs,
+            'CPU µs/doc': round.cpuMicrosPerDoc.toFixed(1),
+            'KB allocated/doc': (round.allocatedBytesPerDoc / 1024).toFixed(1),
+            GCs: round.gcCount,
+            'GC ms': round.gcMs.toFixed(0),
+          })),
+        );
+        const median = (values: number[]) =>
+          [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+        console.log(
+          JSON.stringify({
+            benchmark: 'micro',
+            loadAverage: os.loadavg(),
+            cpuMicrosPerDoc: median(rounds.map((round) => round.cpuMicrosPerDoc)),
+            allocatedBytesPerDoc: median(rounds.map((round) => round.allocatedBytesPerDoc)),
+            rounds,
+          }),
+        );
         return 0;
       }
       case 'preload': {

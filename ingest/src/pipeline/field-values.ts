@@ -1,12 +1,15 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { EventFlag } from '../../../core/src/schemas/trace-event.js';
 
 /** Small conversions every format uses to turn input values into valid document fields. */
 
-/** Content-derived `_id`: a replay of the same line lands on the same document. */
+/**
+ * Content-derived `_id`: a replay of the same line lands on the same document. The one-shot
+ * `hash` (Node 20.12) costs half of a `createHash` object per document.
+ */
 export function contentId(prefix: string, identity: Buffer): string {
-  return `${prefix}:${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}`;
+  return `${prefix}:${hash('sha256', identity, 'base64url').slice(0, 32)}`;
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();
