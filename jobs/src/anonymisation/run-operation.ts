@@ -23,6 +23,7 @@ import {
   ErasureIncompleteError,
   expungeDeletes,
   valueProof,
+  WHOLE_INDEX_PROOF_ONLY,
   type EraseOptions,
 } from './erase.js';
 import { matchQuery, newRunIds, rewriteIndex, type RewriteTarget } from './rewrite.js';
@@ -169,8 +170,13 @@ export async function runOperation(
       operation,
       value,
     );
+    // The keys documents the rewrite dropped (request-keys.ts): no one value to look for.
+    const keysErased = (await es.indices.exists({ index: names.requestKeys }))
+      ? eraseLiveIndex(es, names.locks, names.requestKeys, WHOLE_INDEX_PROOF_ONLY, erase)
+      : undefined;
     const [deadLetters] = await Promise.all([
       deadLettersErased,
+      keysErased,
       ...result.indicesTouched.map((index) =>
         eraseLiveIndex(
           es,

@@ -11,15 +11,19 @@ import {
 import { deadLettersPageQuery } from '../search/dead-letter-queries.js';
 import {
   BASELINE_WINDOW_HOURS,
+  COVERED,
   DURATION,
   ELSEWHERE,
   eventsOfRequestQuery,
+  OWN,
   requestExistsQuery,
+  requestTimelineQuery,
   routeBaselineQuery,
   SAMPLES,
   TRACES,
   transactionsOfRequestQuery,
 } from '../timeline/request-queries.js';
+import { routeOf } from '../timeline/route-baselines.js';
 import { sessionExistsQuery, sessionPageQuery } from '../timeline/session-queries.js';
 import type { EventPage, EventStore, RouteKey, SortValues, StoredEvent } from './event-store.js';
 
@@ -75,6 +79,17 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
     },
     async requestEvents(scope, join, page) {
       return pageOf<TraceEvent>(await search(eventsOfRequestQuery(scope, join, page)));
+    },
+    async requestTimelinePage(scope, keysIndex, requestId, page) {
+      const response = await search(requestTimelineQuery(scope, keysIndex, requestId, page));
+      const count = (name: string) =>
+        (response.aggregations?.[name] as { doc_count?: number } | undefined)?.doc_count ?? 0;
+      return {
+        ...pageOf<TraceEvent>(response),
+        counts: response.aggregations
+          ? { own: count(OWN), covered: count(COVERED), elsewhere: count(ELSEWHERE) }
+          : undefined,
+      };
     },
     async routeBaseline(scope, route, nowMs) {
       const response = await search(routeBaselineQuery(scope, route, nowMs));
@@ -159,18 +174,6 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
         () => false,
       ),
     close: () => client.close(),
-  };
-}
-
-/** The route of a gateway's leg 0 or access line; other events say nothing of the route. */
-function routeOf(source: Partial<TraceEvent>): RouteKey | undefined {
-  const entry = source.ariane?.leg === 0 || source.event?.dataset === 'gateway.access';
-  if (!entry) return undefined;
-  return {
-    api: source.ariane?.api_name ?? null,
-    operation: source.ariane?.api_operation ?? null,
-    method: source.http?.request?.method ?? null,
-    path: source.url?.path ?? null,
   };
 }
 

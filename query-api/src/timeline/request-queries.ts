@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { RequestJoin, RouteKey, SortValues, StoreScope } from '../store/event-store.js';
+import { requestKeysId } from '../../../core/src/es/request-keys.js';
 import { outsideTenant, scopeToTenant } from '../store/scope.js';
 
 type SearchRequest = estypes.SearchRequest;
@@ -119,6 +120,67 @@ export function eventsOfRequestQuery(
     sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
   };
   if (page.after) request.search_after = [...page.after];
+  return request;
+}
+
+/** Names of the one-search timeline's aggregations (first page only). */
+export const OWN = 'own';
+export const COVERED = 'covered';
+
+/**
+ * A request timeline in one search (ADR 005): the events carrying the request id, and through
+ * `terms` lookups of the tenant's request-keys document (`core/src/es/request-keys.ts`), which
+ * Elasticsearch resolves itself before searching, the events carrying its transaction,
+ * correlation or trace ids. Every daily index is read: the days are not known before the search.
+ *
+ * The tenant boundary is `post_filter`, as in query 1 with `countElsewhere`: the first page's
+ * aggregations count the request id's events in the tenant (`own`, zero: not found), those of
+ * them whose keys document exists (`covered`, zero while `own` is not: no keys recorded, so the
+ * caller reads the timeline in two searches instead), and in other tenants (`elsewhere`).
+ */
+export function requestTimelineQuery(
+  context: StoreScope,
+  keysIndex: string,
+  requestId: string,
+  page: { size: number; after?: SortValues | undefined },
+): SearchRequest {
+  const id = requestKeysId(context.tenant, requestId);
+  const own: estypes.QueryDslQueryContainer = { term: { 'http.request.id': requestId } };
+  const lookup = (field: string, path: string): estypes.QueryDslQueryContainer => ({
+    terms: { [field]: { index: keysIndex, id: id ?? '', path } },
+  });
+  const should =
+    id === undefined
+      ? [own]
+      : [
+          own,
+          lookup('transaction.id', 'keys'),
+          lookup('ariane.correlation_ids', 'keys'),
+          lookup('trace.id', 'traces'),
+        ];
+  const request: SearchRequest = {
+    index: context.index,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    preference: context.tenant,
+    size: page.size,
+    track_total_hits: true,
+    query: { bool: { should, minimum_should_match: 1 } },
+    post_filter: scopeToTenant(context.tenant, undefined),
+    sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
+  };
+  if (page.after) request.search_after = [...page.after];
+  else
+    request.aggs = {
+      [OWN]: { filter: scopeToTenant(context.tenant, own) },
+      [COVERED]: {
+        filter: scopeToTenant(
+          context.tenant,
+          id === undefined ? { match_none: {} } : lookup('http.request.id', 'request_id'),
+        ),
+      },
+      [ELSEWHERE]: { filter: outsideTenant(context.tenant, own) },
+    };
   return request;
 }
 

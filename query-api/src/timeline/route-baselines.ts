@@ -1,3 +1,4 @@
+import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import type { RouteBaseline } from '../contract/request-timeline.js';
 import type { EventStore, RouteKey, StoreScope } from '../store/event-store.js';
 
@@ -68,5 +69,17 @@ export function cachedRouteBaselines(
   return {
     lookup: (scope, route) => entryOf(scope, route).value,
     cached: (scope, route) => entryOf(scope, route).settled,
+  };
+}
+
+/** The route of a gateway's leg 0 or access line; other events say nothing of the route. */
+export function routeOf(source: Partial<TraceEvent>): RouteKey | undefined {
+  const entry = source.ariane?.leg === 0 || source.event?.dataset === 'gateway.access';
+  if (!entry) return undefined;
+  return {
+    api: source.ariane?.api_name ?? null,
+    operation: source.ariane?.api_operation ?? null,
+    method: source.http?.request?.method ?? null,
+    path: source.url?.path ?? null,
   };
 }
