@@ -97,10 +97,8 @@ export function memoryStore(
         events: joined.slice(0, page.size),
         total: joined.length,
         after: undefined,
-        counts:
-          page.after === undefined
-            ? { own: mine.length, covered: mine.length, elsewhere }
-            : undefined,
+        keyed: keys !== undefined && joined.length > 0,
+        elsewhere: page.after === undefined ? elsewhere : undefined,
       });
     },
     routeBaseline: () => Promise.resolve(null),

@@ -11,11 +11,10 @@ import {
 import { deadLettersPageQuery } from '../search/dead-letter-queries.js';
 import {
   BASELINE_WINDOW_HOURS,
-  COVERED,
   DURATION,
   ELSEWHERE,
   eventsOfRequestQuery,
-  OWN,
+  KEYED,
   requestExistsQuery,
   requestTimelineQuery,
   routeBaselineQuery,
@@ -82,13 +81,15 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
     },
     async requestTimelinePage(scope, keysIndex, requestId, page) {
       const response = await search(requestTimelineQuery(scope, keysIndex, requestId, page));
-      const count = (name: string) =>
-        (response.aggregations?.[name] as { doc_count?: number } | undefined)?.doc_count ?? 0;
+      const elsewhere = response.aggregations?.[ELSEWHERE] as { doc_count?: number } | undefined;
       return {
         ...pageOf<TraceEvent>(response),
-        counts: response.aggregations
-          ? { own: count(OWN), covered: count(COVERED), elsewhere: count(ELSEWHERE) }
-          : undefined,
+        keyed: response.hits.hits.some(({ matched_queries: matched }) =>
+          Array.isArray(matched)
+            ? matched.includes(KEYED)
+            : matched !== undefined && KEYED in matched,
+        ),
+        elsewhere: elsewhere ? (elsewhere.doc_count ?? 0) : undefined,
       };
     },
     async routeBaseline(scope, route, nowMs) {

@@ -31,16 +31,6 @@ export interface RequestLocation {
   readonly elsewhere: number;
 }
 
-/** What the first page of a one-search timeline counts, beside its events. */
-export interface TimelineCounts {
-  /** Events of the tenant carrying the request id. */
-  readonly own: number;
-  /** Those of them whose request-keys document exists (0 or `own`). */
-  readonly covered: number;
-  /** Events carrying the request id in other tenants. */
-  readonly elsewhere: number;
-}
-
 export interface RequestJoin {
   readonly requestIds: readonly string[];
   readonly correlationIds: readonly string[];
@@ -98,15 +88,15 @@ export interface EventStore {
   ): Promise<EventPage<TraceEvent>>;
   /**
    * A request timeline in one search: one page of its events through the tenant's request-keys
-   * document in `keysIndex`, and on the first page (no `after`) the counts that say whether it
-   * exists and whether its keys were recorded (timeline/request-queries.ts).
+   * document in `keysIndex` (timeline/request-queries.ts). `keyed`: a hit was matched through
+   * the document. `elsewhere`: the request id's events in other tenants, on the first page only.
    */
   requestTimelinePage(
     scope: StoreScope,
     keysIndex: string,
     requestId: string,
     page: { size: number; after: SortValues | undefined },
-  ): Promise<EventPage<TraceEvent> & { counts: TimelineCounts | undefined }>;
+  ): Promise<EventPage<TraceEvent> & { keyed: boolean; elsewhere: number | undefined }>;
   /** The route's p50 and p95 over the last 24 h; null when it has no sample. */
   routeBaseline(scope: StoreScope, route: RouteKey, nowMs: number): Promise<RouteBaseline | null>;
   requestExists(scope: StoreScope, requestId: string): Promise<boolean>;

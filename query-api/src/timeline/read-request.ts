@@ -52,7 +52,10 @@ export async function readRequestTimeline(
   });
 }
 
-/** The events through the request-keys document; undefined when it was never recorded. */
+/**
+ * The events through the request-keys document; undefined when it was never recorded: the
+ * request's own events carry keys, yet no event was matched through the document.
+ */
 async function readInOneSearch(
   store: EventStore,
   scope: StoreScope,
@@ -60,23 +63,28 @@ async function readInOneSearch(
   options: TimelineReadOptions,
 ): Promise<ReadEvents | 'absent' | undefined> {
   let elsewhere = 0;
-  let unrecorded = false;
+  let keyed = false;
   const read = await readPages(options.maxEvents, async (size, after) => {
     const page = await store.requestTimelinePage(scope, options.names.requestKeys, requestId, {
       size,
       after,
     });
-    if (page.counts === undefined) return page;
-    elsewhere = page.counts.elsewhere;
-    if (page.counts.own === 0 || page.counts.covered === 0) {
-      unrecorded = page.counts.own > 0;
-      return { events: [], total: 0, after: undefined };
-    }
+    elsewhere = page.elsewhere ?? elsewhere;
+    keyed ||= page.keyed;
     return page;
   });
-  if (unrecorded) return undefined;
-  return read.events.length === 0 ? 'absent' : { ...read, elsewhere };
+  const own = read.events.filter((event) => event.http?.request?.id === requestId);
+  const truncated = read.total > read.events.length;
+  if (own.length === 0 && !truncated) return 'absent';
+  if (!keyed && own.some(carriesKeys)) return undefined;
+  return { ...read, elsewhere };
 }
+
+/** Whether an event carries an id a request-keys document would hold. */
+const carriesKeys = (event: TraceEvent) =>
+  event.transaction !== undefined ||
+  event.trace !== undefined ||
+  (event.ariane.correlation_ids ?? []).length > 0;
 
 /** Query 1 for the request's transactions, trace ids and days, then query 2 for their events. */
 async function readInTwoSearches(
