@@ -147,17 +147,20 @@ export function requestTimelineQuery(
   const id = requestKeysId(context.tenant, requestId);
   const own: estypes.QueryDslQueryContainer = { term: { 'http.request.id': requestId } };
   const lookup = (field: string, path: string): estypes.QueryDslQueryContainer => ({
-    terms: { [field]: { index: keysIndex, id: id ?? '', path }, _name: KEYED },
+    terms: { [field]: { index: keysIndex, id: id ?? '', path } },
   });
-  const should =
-    id === undefined
-      ? [own]
-      : [
-          own,
-          lookup('transaction.id', 'keys'),
-          lookup('ariane.correlation_ids', 'keys'),
-          lookup('trace.id', 'traces'),
-        ];
+  // Named on a bool: Elasticsearch drops the name of a terms lookup when it resolves it.
+  const keyed: estypes.QueryDslQueryContainer = {
+    bool: {
+      should: [
+        lookup('transaction.id', 'keys'),
+        lookup('ariane.correlation_ids', 'keys'),
+        lookup('trace.id', 'traces'),
+      ],
+      _name: KEYED,
+    },
+  };
+  const should = id === undefined ? [own] : [own, keyed];
   const request: SearchRequest = {
     index: context.index,
     ignore_unavailable: true,
