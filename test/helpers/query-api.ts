@@ -25,6 +25,7 @@ export function stubStore(overrides: Partial<EventStore> = {}): EventStore {
   return {
     locateRequests: unexpected('locateRequests'),
     requestEvents: unexpected('requestEvents'),
+    requestTimelinePage: unexpected('requestTimelinePage'),
     routeBaseline: unexpected('routeBaseline'),
     searchRequests: unexpected('searchRequests'),
     requestExists: unexpected('requestExists'),

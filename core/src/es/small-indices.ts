@@ -13,6 +13,7 @@ export const SMALL_INDICES = [
   'locks',
   'denylist',
   'dead-letters',
+  'request-keys',
 ] as const;
 export type SmallIndex = (typeof SMALL_INDICES)[number];
 
