@@ -223,6 +223,8 @@ export async function startPlatformaticSource(
       (stopping ??= (async () => {
         resets += 1;
         await queues.stop();
+        // The client leaves the group only once no stream consumes.
+        await stream?.close();
         await consumer.close();
       })()),
   };
