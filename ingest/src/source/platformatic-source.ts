@@ -187,11 +187,10 @@ export async function startPlatformaticSource(
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: 3_000,
     });
-    const metadata = await consumer.metadata({ topics: [...options.topics] });
-    for (const [name, topic] of metadata.topics) topicNames.set(topic.id, name);
     opened.on('data', collect);
     // The stream is destroyed by a fetch or offset refresh that failed beyond the client's
-    // retries (a broker down): open another, which rejoins and resumes from the commits.
+    // retries (a broker down): open another, which rejoins and resumes from the commits. Its
+    // first refresh may already fail, so the listener is in place before anything is awaited.
     opened.on('error', (error: Error) => {
       logger.error({ err: error }, 'consumer stream failed: opening it again');
       revoke();
@@ -199,6 +198,8 @@ export async function startPlatformaticSource(
       void reopen();
     });
     stream = opened;
+    const metadata = await consumer.metadata({ topics: [...options.topics] });
+    for (const [name, topic] of metadata.topics) topicNames.set(topic.id, name);
   };
   const reopen = async (): Promise<void> => {
     while (stopping === undefined) {
