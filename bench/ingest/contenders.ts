@@ -29,7 +29,7 @@ export interface ContenderSetup {
   readonly prefix: string;
 }
 
-export type ContenderName = 'ariane' | 'ariane-platformatic' | 'baseline' | 'helper' | 'naive';
+export type ContenderName = 'ariane' | 'ariane-plt' | 'baseline' | 'helper' | 'naive';
 
 function eventsOf(
   setup: ContenderSetup,
@@ -213,7 +213,7 @@ export const CONTENDERS: Record<
   (setup: ContenderSetup, options: ArianeOptions) => Promise<Contender>
 > = {
   ariane: (setup, options) => startAriane(setup, options),
-  'ariane-platformatic': (setup, options) =>
+  'ariane-plt': (setup, options) =>
     startAriane(setup, { ...options, kafkaClient: 'platformatic' }),
   baseline: (setup, options) => {
     if (options.baselineRoot === undefined)

@@ -201,7 +201,17 @@ export async function startPlatformaticSource(
     const metadata = await consumer.metadata({ topics: [...options.topics] });
     for (const [name, topic] of metadata.topics) topicNames.set(topic.id, name);
   };
+  let reopening = false;
   const reopen = async (): Promise<void> => {
+    if (reopening) return;
+    reopening = true;
+    try {
+      await reopenUntilOpen();
+    } finally {
+      reopening = false;
+    }
+  };
+  const reopenUntilOpen = async (): Promise<void> => {
     while (stopping === undefined) {
       await new Promise((resolve) => setTimeout(resolve, REOPEN_PAUSE_MS));
       if (stopping !== undefined) return;
@@ -224,9 +234,11 @@ export async function startPlatformaticSource(
       (stopping ??= (async () => {
         resets += 1;
         await queues.stop();
-        // The client leaves the group only once no stream consumes.
-        await stream?.close();
-        await consumer.close();
+        // Forced: the client leaves the group only once its streams are closed, which this
+        // does first, a reopened stream's included.
+        await new Promise<void>((resolve, reject) =>
+          consumer.close(true, (error) => (error ? reject(error) : resolve())),
+        );
       })()),
   };
 }
