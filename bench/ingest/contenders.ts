@@ -213,8 +213,7 @@ export const CONTENDERS: Record<
   (setup: ContenderSetup, options: ArianeOptions) => Promise<Contender>
 > = {
   ariane: (setup, options) => startAriane(setup, options),
-  'ariane-plt': (setup, options) =>
-    startAriane(setup, { ...options, kafkaClient: 'platformatic' }),
+  'ariane-plt': (setup, options) => startAriane(setup, { ...options, kafkaClient: 'platformatic' }),
   baseline: (setup, options) => {
     if (options.baselineRoot === undefined)
       throw new Error('the baseline contender needs --baseline <checkout>');
