@@ -91,7 +91,7 @@ export async function runIngestBench(
 ): Promise<Record<string, unknown>> {
   const run = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   if (
-    options.contenders.includes('ariane') &&
+    options.contenders.some((name) => name.startsWith('ariane')) &&
     options.ariane.entry === undefined &&
     options.ariane.tsx !== true
   ) {

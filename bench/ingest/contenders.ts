@@ -29,7 +29,7 @@ export interface ContenderSetup {
   readonly prefix: string;
 }
 
-export type ContenderName = 'ariane' | 'baseline' | 'helper' | 'naive';
+export type ContenderName = 'ariane' | 'ariane-plt' | 'baseline' | 'helper' | 'naive';
 
 function eventsOf(
   setup: ContenderSetup,
@@ -146,6 +146,8 @@ export interface ArianeOptions {
   readonly entry?: string;
   /** Runs `ingest/src/main.ts` through tsx, as `npm run ingest` did before issue 16. */
   readonly tsx?: boolean;
+  /** INGEST_KAFKA_CLIENT of the child: the Kafka client behind ingest's source seam. */
+  readonly kafkaClient?: 'kafkajs' | 'platformatic';
   /**
    * Another checkout of Ariane (a worktree of an earlier commit, with node_modules), run as the
    * `baseline` contender beside this one: `ingest/src/main.ts` of that tree through tsx.
@@ -186,6 +188,7 @@ export async function startAriane(
       // Ingest alone is measured: no deny list to refresh.
       ANONYMISATION_ENABLED: 'false',
       LOG_LEVEL: 'warn',
+      INGEST_KAFKA_CLIENT: options.kafkaClient ?? 'kafkajs',
     },
     `http://127.0.0.1:${port}/readyz`,
     ...(root === undefined ? [] : [root]),
@@ -210,6 +213,7 @@ export const CONTENDERS: Record<
   (setup: ContenderSetup, options: ArianeOptions) => Promise<Contender>
 > = {
   ariane: (setup, options) => startAriane(setup, options),
+  'ariane-plt': (setup, options) => startAriane(setup, { ...options, kafkaClient: 'platformatic' }),
   baseline: (setup, options) => {
     if (options.baselineRoot === undefined)
       throw new Error('the baseline contender needs --baseline <checkout>');

@@ -35,6 +35,11 @@ export const IngestEnvSchema = ConnectionEnvSchema.extend({
    * partitions to others. Ingest heartbeats every 3 s, during slow bulks and retries too.
    */
   INGEST_SESSION_TIMEOUT_MS: int(6_000, 300_000).default(30_000),
+  /**
+   * The Kafka client behind the source seam. kafkajs is the production client; platformatic
+   * (@platformatic/kafka) is measured beside it (BENCHMARKS.md, "Kafka clients").
+   */
+  INGEST_KAFKA_CLIENT: z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
   INGEST_RETRY_INITIAL_MS: int(1, 60_000).default(200),
   INGEST_RETRY_MAX_MS: int(1, 600_000).default(30_000),
   INGEST_FUTURE_TOLERANCE_MS: int(0, 7 * 86_400_000).default(5 * 60_000),

@@ -25,6 +25,8 @@ import {
   kafkaDeadLetterSink,
 } from './sink/dead-letter-writer.js';
 import { startKafkaSource } from './source/kafka-source.js';
+import { startPlatformaticSource } from './source/platformatic-source.js';
+import type { SourceBatch } from './source/source-record.js';
 
 export interface IngestDeps {
   readonly kafka: Kafka;
@@ -117,25 +119,29 @@ export async function startIngest(config: IngestEnv, deps: IngestDeps): Promise<
   };
   let source;
   try {
-    source = await startKafkaSource(
-      deps.kafka,
-      {
-        groupId: config.INGEST_GROUP_ID,
-        topics: [topics.gateway, topics.services],
-        partitionsConcurrency: config.INGEST_PARTITIONS_CONCURRENCY,
-        maxBytesPerPartition: config.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
-        maxBytes: config.INGEST_FETCH_MAX_BYTES,
-        sessionTimeoutMs: config.INGEST_SESSION_TIMEOUT_MS,
-      },
-      (batch) => processBatch(batch, settings, pipelineDeps),
-      deps.logger,
-    );
+    const sourceOptions = {
+      groupId: config.INGEST_GROUP_ID,
+      topics: [topics.gateway, topics.services],
+      partitionsConcurrency: config.INGEST_PARTITIONS_CONCURRENCY,
+      maxBytesPerPartition: config.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
+      maxBytes: config.INGEST_FETCH_MAX_BYTES,
+      sessionTimeoutMs: config.INGEST_SESSION_TIMEOUT_MS,
+    };
+    const handle = (batch: SourceBatch) => processBatch(batch, settings, pipelineDeps);
+    source =
+      config.INGEST_KAFKA_CLIENT === 'platformatic'
+        ? await startPlatformaticSource(config, sourceOptions, handle, deps.logger)
+        : await startKafkaSource(deps.kafka, sourceOptions, handle, deps.logger);
   } catch (error) {
     await producer.disconnect();
     throw error;
   }
   deps.logger.info(
-    { topics: [topics.gateway, topics.services], groupId: config.INGEST_GROUP_ID },
+    {
+      topics: [topics.gateway, topics.services],
+      groupId: config.INGEST_GROUP_ID,
+      kafkaClient: config.INGEST_KAFKA_CLIENT,
+    },
     'ingest started',
   );
   let stopping: Promise<void> | undefined;
