@@ -5,6 +5,9 @@ import type { ISocketFactory } from 'kafkajs';
 /** kafkajs's own keep-alive probe delay on broker sockets, kept so the factory changes nothing. */
 const KEEP_ALIVE_MS = 60_000;
 
+/** The reason a leftover socket is closed with; kafkajs logs it as a connection error. */
+export const LEFTOVER_SOCKET_CLOSED = 'closed by the client owner: kafkajs no longer tracked it';
+
 export interface ClientSockets {
   /** Opens broker sockets as kafkajs does (TCP, or TLS with SNI for a host name) and counts them. */
   readonly socketFactory: ISocketFactory;
@@ -45,7 +48,7 @@ export function createClientSockets(): ClientSockets {
       const leftovers = [...sockets];
       // With an error, not a bare destroy: kafkajs's connection then rejects what it still
       // awaits and stops its request-queue timers, which would keep the process alive too.
-      const forgotten = new Error('closed by the client owner: kafkajs no longer tracked it');
+      const forgotten = new Error(LEFTOVER_SOCKET_CLOSED);
       for (const socket of leftovers)
         if (socket.listenerCount('error') > 0) socket.destroy(forgotten);
         else socket.destroy();

@@ -8,7 +8,11 @@ import {
 } from 'kafkajs';
 import type { ConnectionEnv } from '../config/connections.js';
 import type { Logger } from '../observability/logger.js';
-import { createClientSockets, type ClientSockets } from './client-sockets.js';
+import {
+  createClientSockets,
+  LEFTOVER_SOCKET_CLOSED,
+  type ClientSockets,
+} from './client-sockets.js';
 
 export type KafkaConnection = Pick<
   ConnectionEnv,
@@ -44,11 +48,16 @@ const ROUTINE_GROUP_CONDITIONS = [
   /rebalance in progress/i,
 ];
 
-/** The pino level of a kafkajs log entry: routine group conditions go to info. */
+/**
+ * The pino level of a kafkajs log entry: routine group conditions go to info; the connection
+ * error kafkajs logs when the owner closes a socket it had forgotten (closeLeftoverSockets) is
+ * Ariane's own shutdown, and goes to debug (the owner logs the count itself).
+ */
 export function kafkaLogLevel(level: number, message: string, error: unknown): LevelName {
   const name = LEVEL_NAMES[level] ?? 'info';
   if (name !== 'error' && name !== 'warn') return name;
   const text = `${message} ${typeof error === 'string' ? error : ''}`;
+  if (text.includes(LEFTOVER_SOCKET_CLOSED)) return 'debug';
   return ROUTINE_GROUP_CONDITIONS.some((pattern) => pattern.test(text)) ? 'info' : name;
 }
 

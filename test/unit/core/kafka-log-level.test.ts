@@ -36,6 +36,12 @@ test('routine consumer-group conditions kafkajs logs as errors go to info; real 
       'The request included a message larger than the max message size the server will accept',
       'error',
     ],
+    [
+      logLevel.ERROR,
+      '[Connection] Connection error: closed by the client owner: kafkajs no longer tracked it',
+      undefined,
+      'debug',
+    ],
     [logLevel.WARN, 'Broker disconnected', undefined, 'warn'],
     [logLevel.INFO, '[Consumer] Starting', undefined, 'info'],
     [logLevel.DEBUG, 'Request Fetch', undefined, 'debug'],
