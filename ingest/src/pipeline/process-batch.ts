@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DenyList } from '../../../core/src/anonymisation/deny-list.js';
+import { controlKind } from '../../../core/src/kafka/control-record.js';
 import type { IndexNames } from '../../../core/src/es/index-names.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';
@@ -157,6 +158,11 @@ async function prepareBulk(
   const invalid: DeadLetterRecord[] = [];
   for (const [i, record] of slice.records.entries()) {
     if (i % RECORDS_PER_TURN === 0) await nextTurn();
+    // Ariane's own control records hold no log line: committed with the slice, never indexed.
+    if (record.control !== undefined) {
+      metrics.controlRecords.inc({ kind: controlKind(record.control) });
+      continue;
+    }
     const result = normaliseRecord(record.value, kind, settings.maxRecordBytes, {
       origin: { topic: record.topic, partition: record.partition, offset: record.offset },
       raw: record.value ?? Buffer.alloc(0),

@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { CONTROL_HEADER } from '../../../core/src/kafka/control-record.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import { registerCompressionCodecs } from './compression-codecs.js';
 import type { SourceBatch } from './source-record.js';
@@ -80,12 +81,16 @@ function toSourceBatch(consumer: Consumer, payload: EachBatchPayload): SourceBat
     topic,
     partition,
     highWatermark: batch.highWatermark,
-    records: batch.messages.map((message) => ({
-      topic,
-      partition,
-      offset: message.offset,
-      value: message.value,
-    })),
+    records: batch.messages.map((message) => {
+      const control = message.headers?.[CONTROL_HEADER];
+      return {
+        topic,
+        partition,
+        offset: message.offset,
+        value: message.value,
+        ...(control !== undefined && { control: String(control) }),
+      };
+    }),
     async commit(offset) {
       payload.resolveOffset(offset);
       await consumer.commitOffsets([
