@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+import { createProducer } from '../../../core/src/kafka/client.js';
 import { CONTROL_HEADER, type ControlKind } from '../../../core/src/kafka/control-record.js';
 import { brokerCheckIntervalMs } from './topic-policy.js';
 import type { OffsetsByPartition, PartitionWatermarks } from './truncation-plan.js';
@@ -185,7 +186,7 @@ export function kafkaLogAdmin(kafka: Kafka): LogAdmin {
     async appendControl(topic, partitions, kind) {
       if (partitions.length === 0) return [];
       // Rare (an idle partition at most once per idle spell): a producer per call, not kept open.
-      const producer = kafka.producer({ allowAutoTopicCreation: false });
+      const producer = createProducer(kafka);
       await producer.connect();
       try {
         const sent = await producer.send({

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
@@ -15,6 +13,7 @@ import { kafkaErasure } from '../../../jobs/src/kafka/kafka-erasure.js';
 import { kafkaLogAdmin } from '../../../jobs/src/kafka/log-admin.js';
 import { KafkaTruncator } from '../../../jobs/src/kafka/truncate.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';
+import { brokerDisk, filesHolding } from '../../helpers/kafka-disk.js';
 import {
   anonymisationTestDeps,
   prepareAnonymisationIndices,
@@ -63,26 +62,8 @@ const serviceLine = (requestId: string, session: string) =>
     mdc: { 'X-Request-Id': requestId, 'X-Application-Id': session, 'X-Tenant-Id': TENANT },
   });
 
-/** Every file under the partition directories of `topics`, and which values its bytes hold. */
-function valuesOnDisk(logDir: string, topics: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const topic of topics)
-    for (const partition of PARTITIONS) {
-      const dir = path.join(logDir, `${topic}-${partition}`);
-      if (!existsSync(dir)) continue;
-      for (const file of readdirSync(dir)) {
-        let bytes: Buffer;
-        try {
-          bytes = readFileSync(path.join(dir, file));
-        } catch {
-          continue; // deleted between listing and reading
-        }
-        for (const value of VALUES)
-          if (bytes.includes(Buffer.from(value))) found.push(`${topic}-${partition}/${file}`);
-      }
-    }
-  return [...new Set(found)];
-}
+const valuesOnDisk = (logDir: string, topics: readonly string[]) =>
+  filesHolding(logDir, topics, PARTITIONS, VALUES);
 
 /**
  * The time to erasure of each copy, from the request, as BENCHMARKS.md reports it: the
@@ -154,17 +135,7 @@ describe('anonymisation reaches the Kafka copies', () => {
         ],
       })),
     });
-    const { brokers } = await admin.describeCluster();
-    const described = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId) })),
-    });
-    const entry = (name: string) =>
-      described.resources[0]?.configEntries.find((e) => e.configName === name)?.configValue;
-    const dir = (entry('log.dirs') ?? entry('log.dir'))?.split(',')[0];
-    // The broker's files can be read only when it runs on this machine (the local stack).
-    if (brokers.length === 1 && dir && existsSync(dir)) logDir = dir;
-    checkIntervalMs = Number(entry('log.retention.check.interval.ms') ?? 300_000);
+    ({ logDir, checkIntervalMs } = await brokerDisk(admin));
     await prepareAnonymisationIndices(es, names, stack.prefix);
     await denyList.start();
     await stack.start(es, { denyList });
