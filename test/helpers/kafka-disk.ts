@@ -25,6 +25,30 @@ export async function brokerDisk(
     : { checkIntervalMs };
 }
 
+/**
+ * Short segments on `topics` only (topic settings, no broker restart), so a truncated record's
+ * segment rolls and leaves the disk within seconds plus the broker's check interval. Keeps the
+ * 8 MiB `max.message.bytes` the test stack creates them with (an alter replaces every override).
+ */
+export async function shortSegments(
+  admin: Admin,
+  topics: readonly string[],
+  { segmentMs, fileDeleteDelayMs }: { segmentMs: number; fileDeleteDelayMs: number },
+): Promise<void> {
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: topics.map((name) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name,
+      configEntries: [
+        { name: 'max.message.bytes', value: String(8 * 1024 * 1024) },
+        { name: 'segment.ms', value: String(segmentMs) },
+        { name: 'file.delete.delay.ms', value: String(fileDeleteDelayMs) },
+      ],
+    })),
+  });
+}
+
 /** Every file under the partition directories of `topics` whose bytes hold one of `values`. */
 export function filesHolding(
   logDir: string,

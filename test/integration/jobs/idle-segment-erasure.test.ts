@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import kafkajs from 'kafkajs';
 import { Registry } from 'prom-client';
 import { indexNames } from '../../../core/src/es/index-names.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
@@ -15,10 +14,9 @@ import {
 } from '../../../jobs/src/kafka/truncate.js';
 import { createJobMetrics } from '../../../jobs/src/metrics.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';
-import { brokerDisk, filesHolding } from '../../helpers/kafka-disk.js';
+import { brokerDisk, filesHolding, shortSegments } from '../../helpers/kafka-disk.js';
+import { gatewayLine, serviceLine } from '../../helpers/session-lines.js';
 import { waitFor } from '../../helpers/wait.js';
-
-const { ConfigResourceTypes } = kafkajs;
 
 // Short segments on this test's topics only; the truncation "cron" runs every PERIOD_MS. The
 // bound is then dominated by the shared broker's log.retention.check.interval.ms, read below.
@@ -34,30 +32,7 @@ const USER = `agent-idle-${suffix}`;
 const REQUEST = `req-idle-${suffix}`;
 const VALUES = [SESSION, USER, REQUEST];
 
-const gatewayLine = () =>
-  JSON.stringify({
-    timestamp: new Date().toISOString(),
-    request_id: REQUEST,
-    application_id: SESSION,
-    tenant_id: TENANT,
-    method: 'GET',
-    path: '/access-external/v1/units',
-    status: 200,
-    duration_ms: 12,
-    client_ip: '198.51.100.23',
-    user_id: USER,
-    service: 'access-external',
-  });
-
-const serviceLine = () =>
-  JSON.stringify({
-    '@timestamp': new Date().toISOString(),
-    level: 'INFO',
-    logger_name: 'fr.gouv.vitam.metadata.MetaDataImpl',
-    message: 'units query executed',
-    app: 'vitam-metadata',
-    mdc: { 'X-Request-Id': REQUEST, 'X-Application-Id': SESSION, 'X-Tenant-Id': TENANT },
-  });
+const REQUEST_OF_SESSION = { tenant: TENANT, requestId: REQUEST, session: SESSION };
 
 describe('an idle partition’s last segment leaves the disk (segment-roll marker)', () => {
   const stack = new IngestTestStack();
@@ -104,17 +79,9 @@ describe('an idle partition’s last segment leaves the disk (segment-roll marke
   before(async () => {
     await stack.setUp();
     const admin = await stack.kafka.admin();
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: allTopics.map((name) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name,
-        configEntries: [
-          { name: 'max.message.bytes', value: String(8 * 1024 * 1024) },
-          { name: 'segment.ms', value: String(SEGMENT_MS) },
-          { name: 'file.delete.delay.ms', value: String(FILE_DELETE_DELAY_MS) },
-        ],
-      })),
+    await shortSegments(admin, allTopics, {
+      segmentMs: SEGMENT_MS,
+      fileDeleteDelayMs: FILE_DELETE_DELAY_MS,
     });
     ({ logDir, checkIntervalMs } = await brokerDisk(admin));
     ingest = await stack.start();
@@ -131,12 +98,12 @@ describe('an idle partition’s last segment leaves the disk (segment-roll marke
     await producer.send({
       topic: stack.topics.gateway,
       acks: -1,
-      messages: [{ partition: 0, value: gatewayLine() }],
+      messages: [{ partition: 0, value: gatewayLine(REQUEST_OF_SESSION, USER) }],
     });
     await producer.send({
       topic: stack.topics.services,
       acks: -1,
-      messages: [{ partition: 0, value: serviceLine() }],
+      messages: [{ partition: 0, value: serviceLine(REQUEST_OF_SESSION) }],
     });
     await stack.waitUntilCaughtUp();
     await waitFor('the session’s two events', async () =>

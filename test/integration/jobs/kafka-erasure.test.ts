@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import kafkajs from 'kafkajs';
 import { DenyListRefresher } from '../../../core/src/anonymisation/deny-list-store.js';
 import { type Operation } from '../../../core/src/anonymisation/operations.js';
 import { queueAnonymisation } from '../../../core/src/anonymisation/operation-log.js';
@@ -13,15 +12,17 @@ import { kafkaErasure } from '../../../jobs/src/kafka/kafka-erasure.js';
 import { kafkaLogAdmin } from '../../../jobs/src/kafka/log-admin.js';
 import { KafkaTruncator } from '../../../jobs/src/kafka/truncate.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';
-import { brokerDisk, filesHolding } from '../../helpers/kafka-disk.js';
+import { brokerDisk, filesHolding, shortSegments } from '../../helpers/kafka-disk.js';
 import {
   anonymisationTestDeps,
   prepareAnonymisationIndices,
   TEST_DENYLIST_KEY,
 } from '../../helpers/jobs.js';
+import {
+  gatewayLine as sessionGatewayLine,
+  serviceLine as sessionServiceLine,
+} from '../../helpers/session-lines.js';
 import { waitFor } from '../../helpers/wait.js';
-
-const { ConfigResourceTypes } = kafkajs;
 
 // Short segments on this test's topics only (a topic setting, no broker restart): the bound is
 // then dominated by the shared broker's log.retention.check.interval.ms, read below.
@@ -38,29 +39,9 @@ const REQUESTS = PARTITIONS.map((p) => `req-kx-${suffix}-${p}`);
 const VALUES = [SESSION, USER, ...REQUESTS];
 
 const gatewayLine = (requestId: string, session: string, user: string) =>
-  JSON.stringify({
-    timestamp: new Date().toISOString(),
-    request_id: requestId,
-    application_id: session,
-    tenant_id: TENANT,
-    method: 'GET',
-    path: '/access-external/v1/units',
-    status: 200,
-    duration_ms: 12,
-    client_ip: '198.51.100.23',
-    user_id: user,
-    service: 'access-external',
-  });
-
+  sessionGatewayLine({ tenant: TENANT, requestId, session }, user);
 const serviceLine = (requestId: string, session: string) =>
-  JSON.stringify({
-    '@timestamp': new Date().toISOString(),
-    level: 'INFO',
-    logger_name: 'fr.gouv.vitam.metadata.MetaDataImpl',
-    message: 'units query executed',
-    app: 'vitam-metadata',
-    mdc: { 'X-Request-Id': requestId, 'X-Application-Id': session, 'X-Tenant-Id': TENANT },
-  });
+  sessionServiceLine({ tenant: TENANT, requestId, session });
 
 const valuesOnDisk = (logDir: string, topics: readonly string[]) =>
   filesHolding(logDir, topics, PARTITIONS, VALUES);
@@ -123,17 +104,9 @@ describe('anonymisation reaches the Kafka copies', () => {
   before(async () => {
     await stack.setUp();
     const admin = await stack.kafka.admin();
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: inputTopics.map((name) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name,
-        configEntries: [
-          { name: 'max.message.bytes', value: String(8 * 1024 * 1024) },
-          { name: 'segment.ms', value: String(SEGMENT_MS) },
-          { name: 'file.delete.delay.ms', value: String(FILE_DELETE_DELAY_MS) },
-        ],
-      })),
+    await shortSegments(admin, inputTopics, {
+      segmentMs: SEGMENT_MS,
+      fileDeleteDelayMs: FILE_DELETE_DELAY_MS,
     });
     ({ logDir, checkIntervalMs } = await brokerDisk(admin));
     await prepareAnonymisationIndices(es, names, stack.prefix);
