@@ -42,6 +42,12 @@ export function createIngestMetrics(registry: Registry) {
       labelNames: ['reason'],
       registers,
     }),
+    controlRecords: new Counter({
+      name: 'ariane_ingest_control_records_total',
+      help: 'Control records Ariane appended itself (ariane-control header), skipped and committed without indexing, by kind',
+      labelNames: ['kind'],
+      registers,
+    }),
     droppedExpired: new Counter({
       name: 'ariane_ingest_events_dropped_expired_total',
       help: 'Valid events older than the retention window, dropped without indexing',

@@ -29,6 +29,12 @@ export const JobsEnvSchema = ConnectionEnvSchema.extend({
   KAFKA_TRUNCATE_ENABLED: envBoolean(true),
   KAFKA_TRUNCATE_CRON: cronExpression.default('*/5 * * * *'),
   /**
+   * Append a segment-roll marker to an idle, fully truncated partition so its last segment leaves
+   * the disk too. Needs write permission on the input and dead-letter topics; off: that segment
+   * stays until the next record or retention.
+   */
+  KAFKA_ROLL_IDLE_SEGMENTS: envBoolean(true),
+  /**
    * Other consumer groups of the input topics that must keep their data: truncation never goes
    * past their commits, and a partition one of them has not committed yet is not truncated.
    */

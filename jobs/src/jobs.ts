@@ -52,6 +52,7 @@ export function createJobs(config: JobsEnv, deps: JobsDeps) {
       topics: [topics.gateway, topics.services],
       groups: [config.INGEST_GROUP_ID, ...config.KAFKA_RETAINING_GROUPS],
       indexedTopics: [topics.deadLetter],
+      rollIdleSegments: config.KAFKA_ROLL_IDLE_SEGMENTS,
     },
   );
 

@@ -10,6 +10,7 @@ export interface JobMetrics {
   readonly topicViolations: Gauge<'topic'>;
   readonly kafkaRecordsTruncated: Counter<'topic'>;
   readonly kafkaRecordsRetained: Gauge<'topic'>;
+  readonly kafkaSegmentRollMarkers: Counter<'topic' | 'outcome'>;
 }
 
 export function createJobMetrics(registry: Registry): JobMetrics {
@@ -57,6 +58,12 @@ export function createJobMetrics(registry: Registry): JobMetrics {
       name: 'ariane_kafka_records_untruncated',
       help: 'Input-topic records kept at the last truncation because a known group had not committed them',
       labelNames: ['topic'],
+      registers: [registry],
+    }),
+    kafkaSegmentRollMarkers: new Counter({
+      name: 'ariane_kafka_segment_roll_markers_total',
+      help: 'Segment-roll markers appended to idle, fully truncated partitions so their last segment leaves the disk, by topic and outcome (appended, failed)',
+      labelNames: ['topic', 'outcome'],
       registers: [registry],
     }),
   };

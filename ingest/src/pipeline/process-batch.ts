@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DenyList } from '../../../core/src/anonymisation/deny-list.js';
+import { controlKind } from '../../../core/src/kafka/control-record.js';
 import type { IndexNames } from '../../../core/src/es/index-names.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import type { DeadLetterRecord } from '../../../core/src/schemas/dead-letter.js';
@@ -158,6 +159,14 @@ async function prepareBulk(
   const invalid: DeadLetterRecord[] = [];
   for (const [i, record] of slice.records.entries()) {
     if (i % RECORDS_PER_TURN === 0) await nextTurn();
+    // Ariane's own control records hold no log line: committed with the slice, never indexed.
+    // A kind this version does not know goes through the pipeline like any record (a log line
+    // is indexed, anything else dead-lettered with its reason), so a stray header loses nothing.
+    if (record.control !== undefined) {
+      const control = controlKind(record.control);
+      metrics.controlRecords.inc({ kind: control });
+      if (control !== 'unknown') continue;
+    }
     const result = normaliseRecord(record.value, kind, settings.maxRecordBytes, {
       origin: { topic: record.topic, partition: record.partition, offset: record.offset },
       raw: record.value ?? Buffer.alloc(0),

@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { CONTROL_HEADER } from '../../../core/src/kafka/control-record.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import { registerCompressionCodecs } from './compression-codecs.js';
 import { createDeliveryQueues, type FetchedRecords } from './delivery-queues.js';
@@ -115,12 +116,16 @@ function toFetchedRecords(consumer: Consumer, payload: EachBatchPayload): Fetche
     topic,
     partition,
     highWatermark: batch.highWatermark,
-    records: batch.messages.map((message) => ({
-      topic,
-      partition,
-      offset: message.offset,
-      value: message.value,
-    })),
+    records: batch.messages.map((message) => {
+      const control = message.headers?.[CONTROL_HEADER];
+      return {
+        topic,
+        partition,
+        offset: message.offset,
+        value: message.value,
+        ...(control !== undefined && { control: String(control) }),
+      };
+    }),
     commit: (nextOffset) => consumer.commitOffsets([{ topic, partition, offset: nextOffset }]),
     heartbeat: () => payload.heartbeat(),
     rewind: (offset) => consumer.seek({ topic, partition, offset }),

@@ -7,6 +7,7 @@ import {
   type SASLOptions,
 } from '@platformatic/kafka';
 import type { KafkaConnection } from '../../../core/src/kafka/client.js';
+import { CONTROL_HEADER } from '../../../core/src/kafka/control-record.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import { decompressZstd } from './compression-codecs.js';
 import { createDeliveryQueues, type FetchedRecords } from './delivery-queues.js';
@@ -117,12 +118,16 @@ export async function startPlatformaticSource(
     const key = partitionKey(topic, partition);
     const rewindsAtFetch = rewinds.get(key) ?? 0;
     const revocationsAtFetch = revocations;
-    const records: SourceRecord[] = messages.map((message) => ({
-      topic,
-      partition,
-      offset: message.offset.toString(),
-      value: message.value ?? null,
-    }));
+    const records: SourceRecord[] = messages.map((message) => {
+      const control = controlHeader(message.headers);
+      return {
+        topic,
+        partition,
+        offset: message.offset.toString(),
+        value: message.value ?? null,
+        ...(control !== undefined && { control }),
+      };
+    });
     return {
       topic,
       partition,
@@ -287,4 +292,11 @@ function readZstdWithoutZlibSupport(): void {
     decompressSync: (data: Buffer | { buffer: Buffer }) => Buffer;
   };
   codec.decompressSync = (data) => decompressZstd(Buffer.isBuffer(data) ? data : data.buffer);
+}
+
+/** The `ariane-control` header's value: this client keys headers by their bytes, not by name. */
+function controlHeader(headers: Map<Buffer, Buffer> | undefined): string | undefined {
+  for (const [name, value] of headers ?? [])
+    if (name.toString() === CONTROL_HEADER) return value.toString();
+  return undefined;
 }

@@ -9,6 +9,11 @@ export interface SourceRecord {
   readonly offset: string;
   /** The record value; null for a tombstone. Keys are ignored: producers may key as they like. */
   readonly value: Buffer | null;
+  /**
+   * The kind named by the record's `ariane-control` header (core/src/kafka/control-record.ts):
+   * a record Ariane appended itself, with no log line, which the pipeline skips and commits.
+   */
+  readonly control?: string;
 }
 
 /**

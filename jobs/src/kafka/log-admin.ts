@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+import { createProducer } from '../../../core/src/kafka/client.js';
+import { CONTROL_HEADER, type ControlKind } from '../../../core/src/kafka/control-record.js';
 import { brokerCheckIntervalMs } from './topic-policy.js';
 import type { OffsetsByPartition, PartitionWatermarks } from './truncation-plan.js';
 
 /**
- * What the jobs need from Kafka to truncate the input topics and prove it: offsets, DeleteRecords
- * and a bounded read. kafkajs stops in this file; the jobs see offsets as bigint (Kafka's are
+ * What the jobs need from Kafka to truncate the input topics and prove it: offsets, DeleteRecords,
+ * a bounded read, and the one write, a control record that makes an idle partition roll. kafkajs stops in this file; the jobs see offsets as bigint (Kafka's are
  * int64) and record values as bytes.
  *
  * Contract:
@@ -16,6 +18,9 @@ import type { OffsetsByPartition, PartitionWatermarks } from './truncation-plan.
  *   records below it can no longer be read by anyone; their bytes stay in the segment files until
  *   the broker deletes whole segments (see `DiskSettings`);
  * - `scan` reads without committing anything and leaves no consumer group behind;
+ * - `appendControl` appends one record per partition carrying the `CONTROL_HEADER` header with
+ *   `kind` as its value and an empty value, acknowledged by every in-sync replica, and resolves
+ *   with each record's offset. It needs write permission on the topic;
  * - `close` is idempotent.
  */
 export interface LogAdmin {
@@ -36,6 +41,11 @@ export interface LogAdmin {
     visit: (value: Buffer | null, partition: number, offset: bigint) => void,
     timeoutMs?: number,
   ): Promise<void>;
+  appendControl(
+    topic: string,
+    partitions: readonly number[],
+    kind: ControlKind,
+  ): Promise<{ readonly partition: number; readonly offset: bigint }[]>;
   diskSettings(topics: readonly string[]): Promise<DiskSettings>;
   close(): Promise<void>;
 }
@@ -171,6 +181,30 @@ export function kafkaLogAdmin(kafka: Kafka): LogAdmin {
         });
       } finally {
         await consumer.disconnect();
+      }
+    },
+    async appendControl(topic, partitions, kind) {
+      if (partitions.length === 0) return [];
+      // Rare (an idle partition at most once per idle spell): a producer per call, not kept open.
+      const producer = createProducer(kafka);
+      await producer.connect();
+      try {
+        const sent = await producer.send({
+          topic,
+          acks: -1,
+          messages: partitions.map((partition) => ({
+            partition,
+            value: Buffer.alloc(0),
+            headers: { [CONTROL_HEADER]: kind },
+          })),
+        });
+        return sent.map(({ partition, baseOffset }) => {
+          if (baseOffset === undefined)
+            throw new Error(`no offset for the control record on ${topic}:${partition}`);
+          return { partition, offset: BigInt(baseOffset) };
+        });
+      } finally {
+        await producer.disconnect();
       }
     },
     async diskSettings(topics) {

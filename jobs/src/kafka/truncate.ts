@@ -2,6 +2,12 @@ import type { Logger } from '../../../core/src/observability/logger.js';
 import type { JobMetrics } from '../metrics.js';
 import type { DiskSettings, LogAdmin } from './log-admin.js';
 import {
+  afterMarker,
+  partitionKey,
+  planSegmentRolls,
+  type IdleObservations,
+} from './segment-roll.js';
+import {
   commitRange,
   indexedUpToEnd,
   planTruncation,
@@ -28,6 +34,12 @@ export interface TruncationSettings {
    * ingest writes the dead-letter index first): truncated to their end, whatever any group read.
    */
   readonly indexedTopics?: readonly string[];
+  /**
+   * Append a segment-roll marker to a partition left fully truncated and idle for `segment.ms`
+   * (segment-roll.ts), so its last segment leaves the disk too. Needs write permission on the
+   * topics (KAFKA_ROLL_IDLE_SEGMENTS).
+   */
+  readonly rollIdleSegments?: boolean;
 }
 
 /** One partition after a run: where its log starts now and what the known groups committed. */
@@ -46,6 +58,8 @@ export interface TruncationReport {
   readonly deletions: readonly PartitionDeletion[];
   readonly skipped: readonly PartitionSkip[];
   readonly partitions: readonly PartitionState[];
+  /** Segment-roll markers appended by this run, at these offsets. */
+  readonly markers: readonly { topic: string; partition: number; offset: bigint }[];
 }
 
 /**
@@ -54,10 +68,14 @@ export interface TruncationReport {
  * end (the dead-letter index holds every record on it). Runs on its schedule and at the end of
  * every anonymisation operation. Needs no lease: DeleteRecords only ever moves a log start offset
  * forward, so two instances running at once agree. Remembers the high watermarks it saw, which
- * is how a topic recreated between two runs is recognised.
+ * is how a topic recreated between two runs is recognised, and for how long a partition has
+ * been idle. The marker is left for the next run to truncate, like any record: deleting it at once
+ * would move the log start past what ingest and the retaining groups have committed. The old
+ * segment goes without that, as the log start already is the marker's offset.
  */
 export class KafkaTruncator {
   private previousHigh: OffsetsByPartition | undefined;
+  private idle: IdleObservations = new Map();
 
   constructor(
     private readonly deps: TruncationDeps,
@@ -115,6 +133,7 @@ export class KafkaTruncator {
         };
       }),
     );
+    const markers = this.settings.rollIdleSegments ? await this.rollIdle(partitions, now) : [];
     const notable = plan.skipped.filter((s) => s.reason !== 'up_to_date');
     if (notable.length > 0)
       // Group ids, topics, partitions and reasons only.
@@ -135,7 +154,60 @@ export class KafkaTruncator {
       },
       'Kafka input topics truncated to the committed offsets',
     );
-    return { at: now, deletions: plan.deletions, skipped: plan.skipped, partitions };
+    return { at: now, deletions: plan.deletions, skipped: plan.skipped, partitions, markers };
+  }
+
+  /**
+   * Appends the markers `planSegmentRolls` asks for. A failed append (no write permission, say)
+   * is logged and counted, never fails the run: the truncation is done, and the partition's last
+   * segment then stays until the next record or retention, as without markers.
+   */
+  private async rollIdle(
+    partitions: readonly PartitionState[],
+    now: Date,
+  ): Promise<TruncationReport['markers']> {
+    const { log, logger, metrics } = this.deps;
+    const idleCandidates = partitions.filter((p) => p.high > 0n && p.logStart === p.high);
+    const topics = [...new Set(idleCandidates.map((p) => p.topic))];
+    const disk = topics.length > 0 ? await log.diskSettings(topics) : undefined;
+    const segmentMs = Object.fromEntries(
+      Object.entries(disk?.topics ?? {}).map(([topic, own]) => [topic, own.segmentMs]),
+    );
+    const plan = planSegmentRolls({
+      partitions,
+      segmentMs,
+      observations: this.idle,
+      now: now.getTime(),
+    });
+    const observations = new Map(plan.observations);
+    const markers: { topic: string; partition: number; offset: bigint }[] = [];
+    for (const topic of new Set(plan.rolls.map((r) => r.topic))) {
+      const wanted = plan.rolls.filter((r) => r.topic === topic).map((r) => r.partition);
+      try {
+        for (const { partition, offset } of await log.appendControl(
+          topic,
+          wanted,
+          'segment-roll',
+        )) {
+          observations.set(partitionKey(topic, partition), afterMarker(offset, now.getTime()));
+          markers.push({ topic, partition, offset });
+        }
+        metrics?.kafkaSegmentRollMarkers.inc({ topic, outcome: 'appended' }, wanted.length);
+      } catch (error) {
+        metrics?.kafkaSegmentRollMarkers.inc({ topic, outcome: 'failed' }, wanted.length);
+        logger.warn(
+          { err: error, topic, partitions: wanted },
+          'segment-roll marker not appended; the idle partitions keep their last segment on disk',
+        );
+      }
+    }
+    this.idle = observations;
+    if (markers.length > 0)
+      logger.info(
+        { markers: markers.map((m) => ({ ...m, offset: m.offset.toString() })) },
+        'segment-roll markers appended to idle, fully truncated partitions',
+      );
+    return markers;
   }
 }
 
@@ -147,7 +219,8 @@ export class KafkaTruncator {
  * broker with a 30 s interval, segments went up to 46 s after truncation with 5 s segments and a
  * steady trickle of appends, past a one-interval bound (36 s); the check that finds the segment
  * is not always the first one after it rolled. A partition that receives nothing more keeps its
- * last segment until one arrives, or until `retention.ms` (the safety net).
+ * last segment until one arrives, or a segment-roll marker (`idleDiskErasureBoundMs`), or until
+ * `retention.ms` (the safety net).
  */
 export function diskErasureBoundMs(settings: DiskSettings, topics: readonly string[]): number {
   let worst = 0;
@@ -157,4 +230,20 @@ export function diskErasureBoundMs(settings: DiskSettings, topics: readonly stri
     worst = Math.max(worst, own.segmentMs + own.fileDeleteDelayMs);
   }
   return worst + 2 * settings.checkIntervalMs;
+}
+
+/**
+ * The same bound on a partition that receives nothing after its last truncation, when the jobs
+ * append segment-roll markers: the run that truncated it saw its high watermark, a run
+ * `segment.ms` later at the latest finds it unmoved (up to one truncation period, `periodMs`,
+ * after that) and appends the marker, which rolls the segment at once; then the same two checks
+ * and file delay. Counted from the partition's last truncation; a jobs restart in between starts
+ * the idle clock again.
+ */
+export function idleDiskErasureBoundMs(
+  settings: DiskSettings,
+  topics: readonly string[],
+  periodMs: number,
+): number {
+  return diskErasureBoundMs(settings, topics) + periodMs;
 }

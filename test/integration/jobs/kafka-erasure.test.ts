@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import kafkajs from 'kafkajs';
 import { DenyListRefresher } from '../../../core/src/anonymisation/deny-list-store.js';
 import { type Operation } from '../../../core/src/anonymisation/operations.js';
 import { queueAnonymisation } from '../../../core/src/anonymisation/operation-log.js';
@@ -15,14 +12,17 @@ import { kafkaErasure } from '../../../jobs/src/kafka/kafka-erasure.js';
 import { kafkaLogAdmin } from '../../../jobs/src/kafka/log-admin.js';
 import { KafkaTruncator } from '../../../jobs/src/kafka/truncate.js';
 import { IngestTestStack } from '../../helpers/ingest-stack.js';
+import { brokerDisk, filesHolding, shortSegments } from '../../helpers/kafka-disk.js';
 import {
   anonymisationTestDeps,
   prepareAnonymisationIndices,
   TEST_DENYLIST_KEY,
 } from '../../helpers/jobs.js';
+import {
+  gatewayLine as sessionGatewayLine,
+  serviceLine as sessionServiceLine,
+} from '../../helpers/session-lines.js';
 import { waitFor } from '../../helpers/wait.js';
-
-const { ConfigResourceTypes } = kafkajs;
 
 // Short segments on this test's topics only (a topic setting, no broker restart): the bound is
 // then dominated by the shared broker's log.retention.check.interval.ms, read below.
@@ -39,50 +39,12 @@ const REQUESTS = PARTITIONS.map((p) => `req-kx-${suffix}-${p}`);
 const VALUES = [SESSION, USER, ...REQUESTS];
 
 const gatewayLine = (requestId: string, session: string, user: string) =>
-  JSON.stringify({
-    timestamp: new Date().toISOString(),
-    request_id: requestId,
-    application_id: session,
-    tenant_id: TENANT,
-    method: 'GET',
-    path: '/access-external/v1/units',
-    status: 200,
-    duration_ms: 12,
-    client_ip: '198.51.100.23',
-    user_id: user,
-    service: 'access-external',
-  });
-
+  sessionGatewayLine({ tenant: TENANT, requestId, session }, user);
 const serviceLine = (requestId: string, session: string) =>
-  JSON.stringify({
-    '@timestamp': new Date().toISOString(),
-    level: 'INFO',
-    logger_name: 'fr.gouv.vitam.metadata.MetaDataImpl',
-    message: 'units query executed',
-    app: 'vitam-metadata',
-    mdc: { 'X-Request-Id': requestId, 'X-Application-Id': session, 'X-Tenant-Id': TENANT },
-  });
+  sessionServiceLine({ tenant: TENANT, requestId, session });
 
-/** Every file under the partition directories of `topics`, and which values its bytes hold. */
-function valuesOnDisk(logDir: string, topics: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const topic of topics)
-    for (const partition of PARTITIONS) {
-      const dir = path.join(logDir, `${topic}-${partition}`);
-      if (!existsSync(dir)) continue;
-      for (const file of readdirSync(dir)) {
-        let bytes: Buffer;
-        try {
-          bytes = readFileSync(path.join(dir, file));
-        } catch {
-          continue; // deleted between listing and reading
-        }
-        for (const value of VALUES)
-          if (bytes.includes(Buffer.from(value))) found.push(`${topic}-${partition}/${file}`);
-      }
-    }
-  return [...new Set(found)];
-}
+const valuesOnDisk = (logDir: string, topics: readonly string[]) =>
+  filesHolding(logDir, topics, PARTITIONS, VALUES);
 
 /**
  * The time to erasure of each copy, from the request, as BENCHMARKS.md reports it: the
@@ -142,29 +104,11 @@ describe('anonymisation reaches the Kafka copies', () => {
   before(async () => {
     await stack.setUp();
     const admin = await stack.kafka.admin();
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: inputTopics.map((name) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name,
-        configEntries: [
-          { name: 'max.message.bytes', value: String(8 * 1024 * 1024) },
-          { name: 'segment.ms', value: String(SEGMENT_MS) },
-          { name: 'file.delete.delay.ms', value: String(FILE_DELETE_DELAY_MS) },
-        ],
-      })),
+    await shortSegments(admin, inputTopics, {
+      segmentMs: SEGMENT_MS,
+      fileDeleteDelayMs: FILE_DELETE_DELAY_MS,
     });
-    const { brokers } = await admin.describeCluster();
-    const described = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId) })),
-    });
-    const entry = (name: string) =>
-      described.resources[0]?.configEntries.find((e) => e.configName === name)?.configValue;
-    const dir = (entry('log.dirs') ?? entry('log.dir'))?.split(',')[0];
-    // The broker's files can be read only when it runs on this machine (the local stack).
-    if (brokers.length === 1 && dir && existsSync(dir)) logDir = dir;
-    checkIntervalMs = Number(entry('log.retention.check.interval.ms') ?? 300_000);
+    ({ logDir, checkIntervalMs } = await brokerDisk(admin));
     await prepareAnonymisationIndices(es, names, stack.prefix);
     await denyList.start();
     await stack.start(es, { denyList });

@@ -389,3 +389,58 @@ void describe('processBatch', () => {
     assert.equal(shipped?.event.created, '2026-11-20T10:00:01.000Z');
   });
 });
+
+void describe('processBatch and control records', () => {
+  void test('a segment-roll marker is committed and counted, never indexed nor dead-lettered', async () => {
+    const h = harness(ok);
+    const withMarker = (batch: SourceBatch, at: number): SourceBatch => ({
+      ...batch,
+      records: batch.records.map((r, i) =>
+        i === at ? { ...r, value: Buffer.alloc(0), control: 'segment-roll' } : r,
+      ),
+    });
+    await processBatch(withMarker(h.batch([leg0, null, leg1]), 1), settings, h.deps);
+    // Bulks are cut by records (two here): the marker shares the first with leg 0.
+    assert.deepEqual(offsetsWritten(h.written), ['10', '12']);
+    assert.deepEqual(h.journal, ['write 1', 'commit 11', 'write 1', 'commit 12']);
+    // A batch of the marker alone (an idle partition): no write, and the commit passes it.
+    await processBatch(withMarker(h.batch([null]), 0), settings, h.deps);
+    assert.deepEqual(h.journal.slice(4), ['commit 10']);
+    assert.equal(h.deadLetters.length, 0);
+    const control = await h.deps.metrics.controlRecords.get();
+    assert.deepEqual(
+      control.values.map((v) => [v.labels.kind, v.value]),
+      [['segment-roll', 2]],
+    );
+    const read = await h.deps.metrics.read.get();
+    assert.equal(
+      read.values.reduce((sum, v) => sum + v.value, 0),
+      2,
+    );
+  });
+
+  void test('a control kind this version does not know is processed like any record', async () => {
+    const h = harness(ok);
+    const batch = h.batch([leg0, null]);
+    await processBatch(
+      {
+        ...batch,
+        records: batch.records.map((r, i) => ({
+          ...r,
+          control: 'from-a-newer-version',
+          ...(i === 1 && { value: Buffer.alloc(0) }),
+        })),
+      },
+      settings,
+      h.deps,
+    );
+    // The log line is indexed; the empty record is dead-lettered with its reason.
+    assert.deepEqual(offsetsWritten(h.written), ['10']);
+    assert.equal(h.deadLetters.length, 1);
+    const control = await h.deps.metrics.controlRecords.get();
+    assert.deepEqual(
+      control.values.map((v) => [v.labels.kind, v.value]),
+      [['unknown', 2]],
+    );
+  });
+});

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import type { LogAdmin } from '../../../jobs/src/kafka/log-admin.js';
-import { diskErasureBoundMs, KafkaTruncator } from '../../../jobs/src/kafka/truncate.js';
+import {
+  diskErasureBoundMs,
+  idleDiskErasureBoundMs,
+  KafkaTruncator,
+} from '../../../jobs/src/kafka/truncate.js';
 import type { PartitionWatermarks } from '../../../jobs/src/kafka/truncation-plan.js';
 import { createJobMetrics } from '../../../jobs/src/metrics.js';
 
@@ -12,6 +16,9 @@ class FakeLog implements LogAdmin {
   readonly marks = new Map<string, PartitionWatermarks[]>();
   readonly commits = new Map<string, Record<string, Record<number, bigint>>>();
   readonly deleted: string[] = [];
+  readonly appended: string[] = [];
+  segmentMs = 0;
+  appendFails = false;
 
   watermarks(topic: string) {
     return Promise.resolve((this.marks.get(topic) ?? []).map((m) => ({ ...m })));
@@ -36,8 +43,30 @@ class FakeLog implements LogAdmin {
   scan() {
     return Promise.resolve();
   }
-  diskSettings() {
-    return Promise.resolve({ checkIntervalMs: 0, topics: {} });
+  appendControl(topic: string, partitions: readonly number[], kind: string) {
+    if (this.appendFails) return Promise.reject(new Error('TOPIC_AUTHORIZATION_FAILED'));
+    return Promise.resolve(
+      partitions.map((partition) => {
+        const mark = this.marks.get(topic)?.find((m) => m.partition === partition);
+        if (!mark) throw new Error('no such partition');
+        this.appended.push(`${topic}:${partition}:${kind}:${mark.high}`);
+        const offset = mark.high;
+        this.marks.set(
+          topic,
+          (this.marks.get(topic) ?? []).map((m) =>
+            m.partition === partition ? { ...m, high: m.high + 1n } : m,
+          ),
+        );
+        return { partition, offset };
+      }),
+    );
+  }
+  diskSettings(topics: readonly string[]) {
+    const own = { segmentMs: this.segmentMs, fileDeleteDelayMs: 0 };
+    return Promise.resolve({
+      checkIntervalMs: 0,
+      topics: Object.fromEntries(topics.map((t) => [t, own])),
+    });
   }
   close() {
     return Promise.resolve();
@@ -112,6 +141,89 @@ describe('KafkaTruncator on the dead-letter topic', () => {
       report.skipped.map((s) => `${s.topic}:${s.partition}:${s.reason}`),
       ['gw:0:no_commit', 'dlq:1:up_to_date'],
     );
+  });
+});
+
+describe('KafkaTruncator with segment-roll markers', () => {
+  test('marks a partition idle for segment.ms once, then truncates the marker like any record', async () => {
+    const log = new FakeLog();
+    const registry = new Registry();
+    const metrics = createJobMetrics(registry);
+    log.segmentMs = 600_000;
+    log.marks.set('gw', [
+      { partition: 0, low: 0n, high: 5n },
+      { partition: 1, low: 0n, high: 4n },
+    ]);
+    log.commits.set('ingest', { gw: { 0: 5n, 1: 3n } });
+    const truncator = new KafkaTruncator(
+      { log, logger: createLogger('test', 'silent'), metrics },
+      { topics: ['gw'], groups: ['ingest'], rollIdleSegments: true },
+    );
+    const at = (minutes: number) => new Date(Date.UTC(2024, 2, 10, 10, minutes));
+    assert.deepEqual((await truncator.run(at(0))).markers, []);
+    // Partition 1 keeps a record nobody committed: never marked.
+    assert.deepEqual((await truncator.run(at(5))).markers, []);
+    const third = await truncator.run(at(10));
+    assert.deepEqual(third.markers, [{ topic: 'gw', partition: 0, offset: 5n }]);
+    assert.deepEqual(log.appended, ['gw:0:segment-roll:5']);
+    // Ingest commits past the marker; the next run truncates it and places no other.
+    log.commits.set('ingest', { gw: { 0: 6n, 1: 3n } });
+    assert.deepEqual((await truncator.run(at(15))).markers, []);
+    assert.deepEqual((await truncator.run(at(40))).markers, []);
+    assert.deepEqual(log.deleted, ['gw:0:5', 'gw:1:3', 'gw:0:6']);
+    const markers = await registry
+      .getSingleMetric('ariane_kafka_segment_roll_markers_total')
+      ?.get();
+    assert.deepEqual(
+      markers?.values.map((v) => [v.labels.outcome, v.value]),
+      [['appended', 1]],
+    );
+  });
+
+  test('a refused append is counted and retried on the next run; off, nothing is appended', async () => {
+    const log = new FakeLog();
+    const registry = new Registry();
+    log.segmentMs = 1;
+    log.marks.set('dlq', [{ partition: 0, low: 0n, high: 2n }]);
+    log.appendFails = true;
+    const truncator = new KafkaTruncator(
+      { log, logger: createLogger('test', 'silent'), metrics: createJobMetrics(registry) },
+      { topics: [], groups: ['ingest'], indexedTopics: ['dlq'], rollIdleSegments: true },
+    );
+    await truncator.run(new Date(0));
+    assert.deepEqual((await truncator.run(new Date(10))).markers, []);
+    const markers = await registry
+      .getSingleMetric('ariane_kafka_segment_roll_markers_total')
+      ?.get();
+    assert.deepEqual(
+      markers?.values.map((v) => [v.labels.outcome, v.value]),
+      [['failed', 1]],
+    );
+    log.appendFails = false;
+    assert.deepEqual((await truncator.run(new Date(20))).markers, [
+      { topic: 'dlq', partition: 0, offset: 2n },
+    ]);
+
+    const off = new FakeLog();
+    off.segmentMs = 1;
+    off.marks.set('dlq', [{ partition: 0, low: 0n, high: 2n }]);
+    const quiet = new KafkaTruncator(
+      { log: off, logger: createLogger('test', 'silent') },
+      { topics: [], groups: ['ingest'], indexedTopics: ['dlq'] },
+    );
+    await quiet.run(new Date(0));
+    await quiet.run(new Date(10));
+    assert.deepEqual(off.appended, []);
+  });
+});
+
+describe('idleDiskErasureBoundMs', () => {
+  test('the busy partition’s bound plus one truncation period', () => {
+    const settings = {
+      checkIntervalMs: 300_000,
+      topics: { gw: { segmentMs: 600_000, fileDeleteDelayMs: 60_000 } },
+    };
+    assert.equal(idleDiskErasureBoundMs(settings, ['gw'], 300_000), 1_560_000);
   });
 });
 
