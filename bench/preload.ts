@@ -1,8 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { eventsIndicesBetween, indexNames, type IndexNames } from '../core/src/es/index-names.js';
-import { ensureRequestKeysIndex, requestKeysOf } from '../core/src/es/request-keys.js';
 import { installEventsTemplate } from '../core/src/es/setup.js';
-import type { TraceEvent } from '../core/src/schemas/trace-event.js';
 import type { GeneratorOptionsInput } from './generator/options.js';
 import { generateRecords } from './generator/records.js';
 import { normaliseForBench } from './normalise.js';
@@ -51,8 +49,6 @@ export interface PoolDoc {
 
 export interface Pool {
   readonly docs: readonly PoolDoc[];
-  /** The pool's request-keys documents (`eventId` is their `_id`), stamped like the events. */
-  readonly requestKeys: readonly PoolDoc[];
   readonly spanMs: number;
   readonly copies: number;
   /** Time shift of copy `k`. */
@@ -66,7 +62,6 @@ const ISO = /"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)"/g;
 export function buildPool(options: Omit<PreloadOptions, 'bulkDocs' | 'concurrency'>): Pool {
   const startMs = options.nowMs - options.days * DAY_MS;
   const byId = new Map<string, PoolDoc>();
-  const normalised = new Map<string, TraceEvent>();
   let offset = 0;
   // Bare lines unless asked: the stored pool, and so the query benches' data, stays as before.
   const generator = { envelopeShare: 0, ...options.generator, seed: options.seed, startMs };
@@ -83,7 +78,6 @@ export function buildPool(options: Omit<PreloadOptions, 'bulkDocs' | 'concurrenc
       options.nowMs,
       options.days + 1,
     )) {
-      normalised.set(doc.event.id, doc);
       const ids = [
         doc.event.id,
         doc.http?.request?.id,
@@ -104,42 +98,18 @@ export function buildPool(options: Omit<PreloadOptions, 'bulkDocs' | 'concurrenc
     }
   }
   const docs = [...byId.values()];
-  // What ingest would have recorded; a request's events are all in the pool, so one write each.
-  const requestKeys = requestKeysOf([...normalised.values()]).map(({ id, doc }) => ({
-    eventId: id,
-    timestampMs: Date.parse(doc.first),
-    source: JSON.stringify(doc),
-    ids: [...new Set([doc.request_id, ...doc.keys])]
-      .filter((value) => value.length >= 8)
-      .sort((a, b) => b.length - a.length),
-  }));
   const first = Math.min(...docs.map((d) => d.timestampMs));
   const spanMs = Math.max(...docs.map((d) => d.timestampMs)) - first;
   const copies = Math.max(1, Math.ceil(options.events / docs.length));
   const step = copies === 1 ? 0 : (options.days * DAY_MS - spanMs - 60_000) / (copies - 1);
-  return {
-    docs,
-    requestKeys,
-    spanMs,
-    copies,
-    shiftOf: (copy) => startMs - first + Math.floor(copy * step),
-  };
+  return { docs, spanMs, copies, shiftOf: (copy) => startMs - first + Math.floor(copy * step) };
 }
 
 /** The suffix copy `k` gives to every id; valid in X-Request-Id and X-Application-Id. */
 export const copySuffix = (copy: number) => `.${copy.toString(36)}`;
 
-/**
- * One `_bulk` action and source line pair of copy `copy` of `doc`, in its day's events index
- * unless `into` names another.
- */
-export function stampDoc(
-  doc: PoolDoc,
-  copy: number,
-  shiftMs: number,
-  names: IndexNames,
-  into?: string,
-) {
+/** One `_bulk` action and source line pair of copy `copy` of `doc`. */
+export function stampDoc(doc: PoolDoc, copy: number, shiftMs: number, names: IndexNames) {
   let source = doc.source;
   const suffix = copySuffix(copy);
   for (const id of doc.ids) source = source.replaceAll(id, `${id}${suffix}`);
@@ -147,7 +117,7 @@ export function stampDoc(
     ISO,
     (_, iso: string) => `"${new Date(Date.parse(iso) + shiftMs).toISOString()}"`,
   );
-  const index = into ?? names.eventsIndexFor(new Date(doc.timestampMs + shiftMs));
+  const index = names.eventsIndexFor(new Date(doc.timestampMs + shiftMs));
   let id = doc.eventId;
   for (const value of doc.ids) id = id.replaceAll(value, `${value}${suffix}`);
   return {
@@ -170,7 +140,6 @@ export interface PreloadResult {
 export async function preloadEvents(es: Client, options: PreloadOptions): Promise<PreloadResult> {
   const names = indexNames(options.indexPrefix);
   await installEventsTemplate(es, names, options.indexPrefix, 0);
-  await ensureRequestKeysIndex(es, names, 0);
   const pool = buildPool(options);
   const indices = new Set(
     eventsIndicesBetween(
@@ -189,19 +158,14 @@ export async function preloadEvents(es: Client, options: PreloadOptions): Promis
   let docsInBody = 0;
   const send = async () => {
     const request = es.transport
-      .request<{
-        errors: boolean;
-        items: Record<string, { _index: string; status: number }>[];
-      }>({
+      .request<{ errors: boolean; items: Record<string, { status: number }>[] }>({
         method: 'POST',
         path: '/_bulk',
         bulkBody: body,
       })
       .then((response) => {
         for (const item of response.items) {
-          const result = Object.values(item)[0];
-          if (result?._index === names.requestKeys) continue;
-          if ((result?.status ?? 500) < 300) written += 1;
+          if ((Object.values(item)[0]?.status ?? 500) < 300) written += 1;
           else failed += 1;
         }
         options.onProgress?.(written);
@@ -214,12 +178,10 @@ export async function preloadEvents(es: Client, options: PreloadOptions): Promis
   };
   let queued = 0;
   const deadline = Date.now() + (options.maxSeconds ?? Number.POSITIVE_INFINITY) * 1000;
-  let done = false;
-  for (let copy = 0; copy < pool.copies && !done; copy += 1) {
+  outer: for (let copy = 0; copy < pool.copies; copy += 1) {
     const shift = pool.shiftOf(copy);
     for (const doc of pool.docs) {
-      done = queued >= options.events || (docsInBody === 0 && Date.now() > deadline);
-      if (done) break;
+      if (queued >= options.events || (docsInBody === 0 && Date.now() > deadline)) break outer;
       const { index, line } = stampDoc(doc, copy, shift, names);
       indices.add(index);
       body += line;
@@ -227,9 +189,6 @@ export async function preloadEvents(es: Client, options: PreloadOptions): Promis
       queued += 1;
       if (docsInBody >= options.bulkDocs) await send();
     }
-    // The copy's keys, even when it was cut short: keys without events are harmless.
-    for (const keys of pool.requestKeys)
-      body += stampDoc(keys, copy, shift, names, names.requestKeys).line;
   }
   if (docsInBody > 0) await send();
   await Promise.all(inFlight);

@@ -87,8 +87,7 @@ export async function runMicroBench(options: MicroOptions): Promise<MicroRound[]
     { Connection: StoredEverything },
   );
   let docs = 0;
-  // The keys index is only named: the faked answer stores its merges like the events.
-  const sink = elasticsearchBatchSink(es, 30_000, 'bench-micro-request-keys');
+  const sink = elasticsearchBatchSink(es, 30_000);
   const deps = {
     sink: {
       write: async (batch: Parameters<typeof sink.write>[0]) => {

@@ -4,7 +4,11 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import { SignJWT } from 'jose';
 import type { ConnectionEnv } from '../../core/src/config/connections.js';
 import { indexNames } from '../../core/src/es/index-names.js';
-import { requestTimelineQuery } from '../../query-api/src/timeline/request-queries.js';
+import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
+import {
+  eventsOfRequestQuery,
+  transactionsOfRequestQuery,
+} from '../../query-api/src/timeline/request-queries.js';
 import { sessionPageQuery } from '../../query-api/src/timeline/session-queries.js';
 import { deleteIndexPrefix } from '../cleanup.js';
 import { freePort, startServiceProcess } from '../service-process.js';
@@ -113,9 +117,9 @@ async function startQueryApi(prefix: string): Promise<{ url: string; stop(): Pro
  * same connections, over random request and session ids of the data set, one round per
  * connection count.
  *
- * The raw request-timeline search is the API's one search (events through the request-keys
- * document, ADR 005) without the counts the API reads beside them (found, keys recorded, other
- * tenants). The raw session search is the API's session page query (one round trip);
+ * The raw request-timeline search is the API's second query with the correlation ids already
+ * known (one round trip); the API does three (transactions, then events, with the other-tenant
+ * count alongside). The raw session search is the API's session page query (one round trip);
  * the API then fetches the page's request events. The ratio is the whole price of the API.
  */
 export async function runQueryBench(
@@ -162,17 +166,28 @@ export async function runQueryBench(
       .setExpirationTime('2h')
       .sign(new TextEncoder().encode(JWT_SECRET));
 
-    // The raw request search is the API's one search without its counts (ADR 005).
-    const rawRequestCalls = requests.map(({ id, tenant }) => {
-      const search = requestTimelineQuery(
-        { index: names.eventsPattern, tenant },
-        names.requestKeys,
-        id,
-        { size: 2_000 },
+    // The raw request search needs the correlation ids the API's first query would find.
+    const rawRequestCalls: Call[] = [];
+    for (const { id, tenant } of requests) {
+      const context = { index: names.eventsPattern, tenant };
+      const first = await es.search(transactionsOfRequestQuery(context, [id]));
+      const correlationIds = new Set<string>();
+      for (const hit of first.hits.hits) {
+        const source = hit._source as Partial<TraceEvent> | undefined;
+        if (source?.transaction?.id) correlationIds.add(source.transaction.id);
+        for (const value of source?.ariane?.correlation_ids ?? []) correlationIds.add(value);
+      }
+      rawRequestCalls.push(
+        searchCall(
+          eventsOfRequestQuery(
+            context,
+            { requestIds: [id], correlationIds: [...correlationIds], traceIds: [] },
+            { size: 2_000 },
+          ),
+          esHeaders,
+        ),
       );
-      delete search.aggs;
-      return searchCall(search, esHeaders);
-    });
+    }
     const rawSessionCalls = sessions.map(({ id, tenant }) =>
       searchCall(
         sessionPageQuery({ index: names.eventsPattern, tenant }, id, { limit: 1000, offset: 0 }),

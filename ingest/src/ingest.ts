@@ -6,7 +6,6 @@ import { anonymiseEvent } from '../../core/src/anonymisation/anonymise-event.js'
 import { EMPTY_DENY_LIST, type DenyList } from '../../core/src/anonymisation/deny-list.js';
 import { ensureDeadLetterIndex } from '../../core/src/es/dead-letter-index.js';
 import { indexNames } from '../../core/src/es/index-names.js';
-import { ensureRequestKeysIndex } from '../../core/src/es/request-keys.js';
 import { installEventsTemplate } from '../../core/src/es/setup.js';
 import { ensureTopics } from '../../core/src/kafka/setup.js';
 import { topicNames } from '../../core/src/kafka/topics.js';
@@ -62,7 +61,6 @@ export async function prepareIngest(config: IngestEnv, deps: Pick<IngestDeps, 'k
     config.ES_NUMBER_OF_REPLICAS,
   );
   await ensureDeadLetterIndex(deps.es, names, config.ES_NUMBER_OF_REPLICAS);
-  await ensureRequestKeysIndex(deps.es, names, config.ES_NUMBER_OF_REPLICAS);
   return { createdTopics: created };
 }
 
@@ -104,7 +102,7 @@ export async function startIngest(config: IngestEnv, deps: IngestDeps): Promise<
     serviceNames: loadServiceNameRules(config.INGEST_SERVICE_NAMES),
   };
   const pipelineDeps = {
-    sink: elasticsearchBatchSink(deps.es, config.INGEST_BULK_TIMEOUT_MS, names.requestKeys),
+    sink: elasticsearchBatchSink(deps.es, config.INGEST_BULK_TIMEOUT_MS),
     deadLetters: indexedDeadLetterSink(
       elasticsearchDeadLetterSink(deps.es, names.deadLetters, config.INGEST_BULK_TIMEOUT_MS),
       kafkaDeadLetterSink(producer, topics.deadLetter),

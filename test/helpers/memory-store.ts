@@ -1,4 +1,3 @@
-import { requestKeysOf } from '../../core/src/es/request-keys.js';
 import type { TraceEvent } from '../../core/src/schemas/trace-event.js';
 import type { EventStore, StoreScope } from '../../query-api/src/store/event-store.js';
 import { stubStore } from './query-api.js';
@@ -75,30 +74,6 @@ export function memoryStore(
         events: joined.slice(0, page.size),
         total: joined.length,
         after: undefined,
-      });
-    },
-    // As if ingest had recorded every request's keys (core/src/es/request-keys.ts).
-    requestTimelinePage(scope, _keysIndex, requestId, page) {
-      const tenant = inTenant(scope);
-      const mine = tenant.filter((event) => own(event, [requestId]));
-      const keys = requestKeysOf(mine)[0]?.doc;
-      const joined = tenant.filter(
-        (event) =>
-          own(event, [requestId]) ||
-          (keys !== undefined &&
-            ((event.transaction !== undefined && keys.keys.includes(event.transaction.id)) ||
-              (event.ariane.correlation_ids ?? []).some((id) => keys.keys.includes(id)) ||
-              (event.trace !== undefined && keys.traces.includes(event.trace.id)))),
-      );
-      const elsewhere = events.filter(
-        (event) => event.organization?.id !== scope.tenant && own(event, [requestId]),
-      ).length;
-      return Promise.resolve({
-        events: joined.slice(0, page.size),
-        total: joined.length,
-        after: undefined,
-        keyed: keys !== undefined && joined.length > 0,
-        elsewhere: page.after === undefined ? elsewhere : undefined,
       });
     },
     routeBaseline: () => Promise.resolve(null),

@@ -25,7 +25,6 @@ export function stubStore(overrides: Partial<EventStore> = {}): EventStore {
   return {
     locateRequests: unexpected('locateRequests'),
     requestEvents: unexpected('requestEvents'),
-    requestTimelinePage: unexpected('requestTimelinePage'),
     routeBaseline: unexpected('routeBaseline'),
     searchRequests: unexpected('searchRequests'),
     requestExists: unexpected('requestExists'),

@@ -18,8 +18,6 @@ export interface IndexNames {
   readonly anonymisationRequests: string;
   /** Records ingest could not index, with their payload: searchable by support, erasable. */
   readonly deadLetters: string;
-  /** Per tenant and request id, the join keys of the request's events (request-keys.ts). */
-  readonly requestKeys: string;
   eventsIndexFor(date: Date): string;
 }
 
@@ -37,7 +35,6 @@ export function indexNames(prefix: string): IndexNames {
     denyList: `${prefix}-denylist`,
     anonymisationRequests: `${prefix}-anonymisation-requests`,
     deadLetters: `${prefix}-dead-letters`,
-    requestKeys: `${prefix}-request-keys`,
     eventsIndexFor: (date: Date) => `${eventsPrefix}${utcDaySuffix(date)}`,
   });
 }

@@ -13,7 +13,6 @@ export const SMALL_INDICES = [
   'locks',
   'denylist',
   'dead-letters',
-  'request-keys',
 ] as const;
 export type SmallIndex = (typeof SMALL_INDICES)[number];
 

@@ -1,5 +1,4 @@
 import type { Client } from '@elastic/elasticsearch';
-import { requestKeysOf, requestKeysUpdate } from '../../../core/src/es/request-keys.js';
 import type { Precedence } from '../pipeline/normalised.js';
 import type { BatchSink, BulkItemResult } from './batch-sink.js';
 
@@ -32,19 +31,8 @@ function isRetryableStatus(status: number): boolean {
  */
 const BULK_RESPONSE_FIELDS = ['items.*.status', 'items.*.error.type'];
 
-/**
- * The BatchSink on Elasticsearch's `_bulk`, one request per call. The same request merges the
- * batch's join keys into `requestKeysIndex` (core/src/es/request-keys.ts), after the events.
- * An event is only `ok` once its request's keys are too: a retryable failure of the keys sends
- * the events behind them back (their own writes are then 409s, the merge adds nothing twice). A
- * keys document Elasticsearch refuses for good leaves the events stored: their timeline is then
- * read in two searches, as for events older than the index (ADR 005).
- */
-export function elasticsearchBatchSink(
-  es: Client,
-  requestTimeoutMs: number,
-  requestKeysIndex: string,
-): BatchSink {
+/** The BatchSink on Elasticsearch's `_bulk`, one request per call. */
+export function elasticsearchBatchSink(es: Client, requestTimeoutMs: number): BatchSink {
   return {
     async write(docs) {
       if (docs.length === 0) return [];
@@ -56,9 +44,6 @@ export function elasticsearchBatchSink(
           },
           doc,
         );
-      const keys = requestKeysOf(docs.map(({ doc }) => doc));
-      for (const { id, doc } of keys)
-        operations.push(...requestKeysUpdate(requestKeysIndex, id, doc));
       let response;
       try {
         response = await es.bulk(
@@ -69,7 +54,7 @@ export function elasticsearchBatchSink(
         const reason = requestFailure(error);
         return docs.map(() => ({ status: 'retryable', error: reason }) as const);
       }
-      const results = response.items.map((item): BulkItemResult => {
+      return response.items.map((item): BulkItemResult => {
         const result = Object.values(item)[0];
         if (!result) return { status: 'retryable', error: 'missing_item' };
         const status = result.status;
@@ -81,15 +66,6 @@ export function elasticsearchBatchSink(
           ? { status: 'retryable', error }
           : { status: 'rejected', error };
       });
-      const events = results.slice(0, docs.length);
-      keys.forEach(({ from }, i) => {
-        const result = results[docs.length + i] ?? { status: 'retryable', error: 'missing_item' };
-        if (result.status !== 'retryable') return;
-        for (const position of from)
-          if (events[position]?.status === 'ok')
-            events[position] = { status: 'retryable', error: `request_keys_${result.error}` };
-      });
-      return events;
     },
   };
 }

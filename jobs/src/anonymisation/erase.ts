@@ -174,15 +174,6 @@ export interface LiveErasureProof {
 }
 
 /**
- * No single value to look up (many ids, or a whole policy's): one merge while writes flow, then
- * the whole-index proof under a write block.
- */
-export const WHOLE_INDEX_PROOF_ONLY: LiveErasureProof = {
-  check: () => Promise.resolve('undecidable'),
-  catchUp: () => Promise.resolve(),
-};
-
-/**
  * Erases an events index ingest may still be writing to (today's, or an old day receiving late
  * lines), where any overwrite (a preferred copy replacing a fallback one, a late clear event
  * rewritten) leaves a fresh deleted version, so "no deleted document" may never hold for long. The

@@ -6,7 +6,6 @@ import { TraceEventSchema, type TraceEvent } from '../../../core/src/schemas/tra
 import { JobError } from '../errors.js';
 import { scanWithPit } from '../es/pit-scan.js';
 import type { AnonymisationDeps } from './anonymisation-deps.js';
-import { deriveRequestKeysAgain, dropRequestKeys, type AffectedRequests } from './request-keys.js';
 
 /**
  * The rewrite of stored events: which documents an operation matches, and the passes that
@@ -40,21 +39,13 @@ export interface PassCounts {
   deleted: number;
 }
 
-/**
- * The random stand-ins of one run: correlation ids, and the new `_id` of each old `_id`; and the
- * requests whose keys documents the run deleted, to derive again (request-keys.ts).
- */
+/** The random stand-ins of one run: correlation ids, and the new `_id` of each old `_id`. */
 export interface RunIds {
   readonly freshIds: FreshIds;
   readonly eventIds: FreshIds;
-  readonly requestKeys: AffectedRequests;
 }
 
-export const newRunIds = (): RunIds => ({
-  freshIds: new FreshIds(),
-  eventIds: new FreshIds(),
-  requestKeys: new Map(),
-});
+export const newRunIds = (): RunIds => ({ freshIds: new FreshIds(), eventIds: new FreshIds() });
 
 /** What to rewrite: the documents of `index` matching `query`, stamped with `operationId`. */
 export interface RewriteTarget {
@@ -84,23 +75,10 @@ async function rewritePass(deps: AnonymisationDeps, target: RewriteTarget): Prom
   });
   for await (const page of hits) {
     deps.signal?.throwIfAborted();
-    const parsedPage = page.map((hit) => ({
-      hit,
-      parsed: TraceEventSchema.safeParse(hit._source),
-    }));
-    const byTenant = new Map<string, TraceEvent[]>();
-    for (const { parsed } of parsedPage) {
-      const tenant = parsed.success ? parsed.data.organization?.id : undefined;
-      if (parsed.success && tenant !== undefined)
-        byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), parsed.data]);
-    }
-    // Before the events change: a crash then leaves keys missing, never holding old ids.
-    const standIn = (id: string) => run.freshIds.for(id);
-    for (const [tenant, events] of byTenant)
-      await dropRequestKeys(deps.es, deps.names, tenant, events, standIn, run.requestKeys);
     const writes: (estypes.BulkOperationContainer | TraceEvent)[] = [];
     const deletions: { hit: (typeof page)[number]; rewritten: boolean }[] = [];
-    for (const { hit, parsed } of parsedPage) {
+    for (const hit of page) {
+      const parsed = TraceEventSchema.safeParse(hit._source);
       if (parsed.success) {
         const newId = run.eventIds.for(hit._id as string);
         const doc = anonymiseEvent(parsed.data, operationId, {
@@ -156,10 +134,7 @@ export async function rewriteIndex(
   const { index, query } = target;
   for (let pass = 1; ; pass += 1) {
     await deps.es.indices.refresh({ index });
-    if ((await deps.es.count({ index, query })).count === 0) {
-      await deriveRequestKeysAgain(deps.es, deps.names, target.run.requestKeys);
-      return pass > 1;
-    }
+    if ((await deps.es.count({ index, query })).count === 0) return pass > 1;
     if (pass > MAX_PASSES)
       throw new JobError('ARIANE_ANONYMISATION_INCOMPLETE', `matches remain in ${index}`);
     await rewritePass(deps, target);

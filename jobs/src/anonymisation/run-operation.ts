@@ -23,7 +23,6 @@ import {
   ErasureIncompleteError,
   expungeDeletes,
   valueInSegments,
-  WHOLE_INDEX_PROOF_ONLY,
   type EraseOptions,
 } from './erase.js';
 import { erasureTimes, valueProof } from './erasure-decision.js';
@@ -179,17 +178,12 @@ export async function runOperation(
       operation,
       value,
     );
-    // The keys documents the rewrite dropped (request-keys.ts): no one value to look for.
-    const keysErased = (await es.indices.exists({ index: names.requestKeys }))
-      ? eraseLiveIndex(store, names.requestKeys, WHOLE_INDEX_PROOF_ONLY, erase)
-      : undefined;
     const stamped = async <T>(work: Promise<T>): Promise<[T, Date]> => [await work, new Date()];
     const [[deadLetters, deadLettersAt], [, eventsOnDiskAt]] = await Promise.all([
       stamped(deadLettersErased),
       stamped(
-        Promise.all([
-          keysErased,
-          ...result.indicesTouched.map((index) =>
+        Promise.all(
+          result.indicesTouched.map((index) =>
             eraseLiveIndex(
               store,
               index,
@@ -217,7 +211,7 @@ export async function runOperation(
               erase,
             ),
           ),
-        ]),
+        ),
       ),
     ]);
     const verifications: Verification[] = [];

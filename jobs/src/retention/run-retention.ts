@@ -150,27 +150,19 @@ export async function runRetention(
       report.errors.push({ index, code: 'ARIANE_STORE_UNAVAILABLE' });
     }
   }
-  // Dead letters live as long as the events they failed to become; a request's keys as long as
-  // its newest own event (ADR 005).
-  const derived = [
-    { index: names.deadLetters, timeField: 'failed_at' },
-    { index: names.requestKeys, timeField: 'last' },
-  ];
-  for (const { index, timeField } of derived) {
-    deps.signal?.throwIfAborted();
-    if (!(await es.indices.exists({ index }))) continue;
+  // Dead letters live as long as the events they failed to become.
+  if (await es.indices.exists({ index: names.deadLetters }))
     try {
-      const docs = await pruneOlderThan(es, index, cutoff, options.dryRun, timeField);
-      if (docs > 0) report.prunedDocuments.push({ index, docs });
-      // Their payloads and identifiers leave the disk with the merge, not with the delete.
+      const docs = await pruneOlderThan(es, names.deadLetters, cutoff, options.dryRun, 'failed_at');
+      if (docs > 0) report.prunedDocuments.push({ index: names.deadLetters, docs });
+      // Their payloads leave the disk with the merge, not with the delete.
       if (docs > 0 && !options.dryRun)
-        await expungeDeletes(elasticsearchErasureStore(es, names.locks), index);
+        await expungeDeletes(elasticsearchErasureStore(es, names.locks), names.deadLetters);
       if (!options.dryRun) metrics?.documentsPruned.inc(docs);
     } catch (error) {
-      logger.error({ err: error, index }, 'retention could not prune index');
-      report.errors.push({ index, code: 'ARIANE_STORE_UNAVAILABLE' });
+      logger.error({ err: error, index: names.deadLetters }, 'retention could not prune index');
+      report.errors.push({ index: names.deadLetters, code: 'ARIANE_STORE_UNAVAILABLE' });
     }
-  }
   if (!options.dryRun)
     report.expiredDenyListEntries = await deleteExpiredDenyListEntries(es, names, now);
   const changed =

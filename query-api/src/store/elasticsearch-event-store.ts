@@ -14,15 +14,12 @@ import {
   DURATION,
   ELSEWHERE,
   eventsOfRequestQuery,
-  KEYED,
   requestExistsQuery,
-  requestTimelineQuery,
   routeBaselineQuery,
   SAMPLES,
   TRACES,
   transactionsOfRequestQuery,
 } from '../timeline/request-queries.js';
-import { routeOf } from '../timeline/route-baselines.js';
 import { sessionExistsQuery, sessionPageQuery } from '../timeline/session-queries.js';
 import type { EventPage, EventStore, RouteKey, SortValues, StoredEvent } from './event-store.js';
 
@@ -78,19 +75,6 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
     },
     async requestEvents(scope, join, page) {
       return pageOf<TraceEvent>(await search(eventsOfRequestQuery(scope, join, page)));
-    },
-    async requestTimelinePage(scope, keysIndex, requestId, page) {
-      const response = await search(requestTimelineQuery(scope, keysIndex, requestId, page));
-      const elsewhere = response.aggregations?.[ELSEWHERE] as { doc_count?: number } | undefined;
-      return {
-        ...pageOf<TraceEvent>(response),
-        keyed: response.hits.hits.some(({ matched_queries: matched }) =>
-          Array.isArray(matched)
-            ? matched.includes(KEYED)
-            : matched !== undefined && KEYED in matched,
-        ),
-        elsewhere: elsewhere ? (elsewhere.doc_count ?? 0) : undefined,
-      };
     },
     async routeBaseline(scope, route, nowMs) {
       const response = await search(routeBaselineQuery(scope, route, nowMs));
@@ -175,6 +159,18 @@ export function createElasticsearchEventStore(client: Client, timeoutMs: number)
         () => false,
       ),
     close: () => client.close(),
+  };
+}
+
+/** The route of a gateway's leg 0 or access line; other events say nothing of the route. */
+function routeOf(source: Partial<TraceEvent>): RouteKey | undefined {
+  const entry = source.ariane?.leg === 0 || source.event?.dataset === 'gateway.access';
+  if (!entry) return undefined;
+  return {
+    api: source.ariane?.api_name ?? null,
+    operation: source.ariane?.api_operation ?? null,
+    method: source.http?.request?.method ?? null,
+    path: source.url?.path ?? null,
   };
 }
 

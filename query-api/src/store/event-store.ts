@@ -86,17 +86,6 @@ export interface EventStore {
     join: RequestJoin,
     page: { size: number; after: SortValues | undefined; withPolicyPath: boolean },
   ): Promise<EventPage<TraceEvent>>;
-  /**
-   * A request timeline in one search: one page of its events through the tenant's request-keys
-   * document in `keysIndex` (timeline/request-queries.ts). `keyed`: a hit was matched through
-   * the document. `elsewhere`: the request id's events in other tenants, on the first page only.
-   */
-  requestTimelinePage(
-    scope: StoreScope,
-    keysIndex: string,
-    requestId: string,
-    page: { size: number; after: SortValues | undefined },
-  ): Promise<EventPage<TraceEvent> & { keyed: boolean; elsewhere: number | undefined }>;
   /** The route's p50 and p95 over the last 24 h; null when it has no sample. */
   routeBaseline(scope: StoreScope, route: RouteKey, nowMs: number): Promise<RouteBaseline | null>;
   requestExists(scope: StoreScope, requestId: string): Promise<boolean>;

@@ -1,12 +1,6 @@
 import { eventsIndicesBetween, type IndexNames } from '../../../core/src/es/index-names.js';
 import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
-import type {
-  EventPage,
-  EventStore,
-  RequestLocation,
-  SortValues,
-  StoreScope,
-} from '../store/event-store.js';
+import type { EventStore, RequestLocation, SortValues, StoreScope } from '../store/event-store.js';
 
 export interface FetchedRequestEvents {
   readonly events: TraceEvent[];
@@ -66,30 +60,16 @@ export async function fetchLocatedEvents(
     traceIds: location.traceIds,
   };
   const withPolicyPath = options.withPolicyPath === true;
-  const read = await readPages(options.maxEvents, (size, after) =>
-    store.requestEvents(days, join, { size, after, withPolicyPath }),
-  );
-  return { ...read, found: true, elsewhere };
-}
-
-/**
- * Pages of `page(size, after)` in order until `maxEvents` events or the last page; `total` is
- * what the store counted (at least what was read).
- */
-export async function readPages(
-  maxEvents: number,
-  page: (size: number, after: SortValues | undefined) => Promise<EventPage<TraceEvent>>,
-): Promise<{ events: TraceEvent[]; total: number }> {
   const events: TraceEvent[] = [];
   let total = 0;
   let after: SortValues | undefined;
-  while (events.length < maxEvents) {
-    const size = Math.min(PAGE_SIZE, maxEvents - events.length);
-    const read = await page(size, after);
-    total = read.total;
-    events.push(...read.events);
-    if (read.events.length < size || read.after === undefined) break;
-    after = read.after;
+  while (events.length < options.maxEvents) {
+    const size = Math.min(PAGE_SIZE, options.maxEvents - events.length);
+    const page = await store.requestEvents(days, join, { size, after, withPolicyPath });
+    total = page.total;
+    events.push(...page.events);
+    if (page.events.length < size || page.after === undefined) break;
+    after = page.after;
   }
-  return { events, total: Math.max(total, events.length) };
+  return { events, total: Math.max(total, events.length), found: true, elsewhere };
 }

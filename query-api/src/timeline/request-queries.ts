@@ -1,6 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { RequestJoin, RouteKey, SortValues, StoreScope } from '../store/event-store.js';
-import { requestKeysId } from '../../../core/src/es/request-keys.js';
 import { outsideTenant, scopeToTenant } from '../store/scope.js';
 
 type SearchRequest = estypes.SearchRequest;
@@ -120,60 +119,6 @@ export function eventsOfRequestQuery(
     sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
   };
   if (page.after) request.search_after = [...page.after];
-  return request;
-}
-
-/** Name of the one-search timeline's lookup clauses: a hit they matched reports it. */
-export const KEYED = 'keyed';
-
-/**
- * A request timeline in one search (ADR 005): the events carrying the request id, and through
- * `terms` lookups of the tenant's request-keys document (`core/src/es/request-keys.ts`), which
- * Elasticsearch resolves itself before searching, the events carrying its transaction,
- * correlation or trace ids. Every daily index is read: the days are not known before the search.
- *
- * The tenant boundary is `post_filter`, as in query 1 with `countElsewhere`, and the first page
- * counts the request id's events in other tenants (`elsewhere`). The lookup clauses are named
- * (`KEYED`): when none matched a hit although the request's own events carry keys, its keys
- * document was never recorded and the caller reads the timeline in two searches instead. Filter
- * aggregations saying so cost 3–4 ms of p50 each (a lookup per shard); the names cost nothing.
- */
-export function requestTimelineQuery(
-  context: StoreScope,
-  keysIndex: string,
-  requestId: string,
-  page: { size: number; after?: SortValues | undefined },
-): SearchRequest {
-  const id = requestKeysId(context.tenant, requestId);
-  const own: estypes.QueryDslQueryContainer = { term: { 'http.request.id': requestId } };
-  const lookup = (field: string, path: string): estypes.QueryDslQueryContainer => ({
-    terms: { [field]: { index: keysIndex, id: id ?? '', path } },
-  });
-  // Named on a bool: Elasticsearch drops the name of a terms lookup when it resolves it.
-  const keyed: estypes.QueryDslQueryContainer = {
-    bool: {
-      should: [
-        lookup('transaction.id', 'keys'),
-        lookup('ariane.correlation_ids', 'keys'),
-        lookup('trace.id', 'traces'),
-      ],
-      _name: KEYED,
-    },
-  };
-  const should = id === undefined ? [own] : [own, keyed];
-  const request: SearchRequest = {
-    index: context.index,
-    ignore_unavailable: true,
-    allow_no_indices: true,
-    preference: context.tenant,
-    size: page.size,
-    track_total_hits: true,
-    query: { bool: { should, minimum_should_match: 1 } },
-    post_filter: scopeToTenant(context.tenant, undefined),
-    sort: [{ '@timestamp': 'asc' }, { 'event.id': 'asc' }],
-  };
-  if (page.after) request.search_after = [...page.after];
-  else request.aggs = { [ELSEWHERE]: { filter: outsideTenant(context.tenant, own) } };
   return request;
 }
 

@@ -1,4 +1,3 @@
-import type { TraceEvent } from '../../../core/src/schemas/trace-event.js';
 import type { RouteBaseline } from '../contract/request-timeline.js';
 import type { EventStore, RouteKey, StoreScope } from '../store/event-store.js';
 
@@ -28,18 +27,6 @@ interface Entry {
 }
 
 /**
- * What the baseline aggregation filters on (`routeBaselineQuery`): the API operation when the
- * gateway names it, the path only otherwise. Paths holding ids (`/objects/<id>`) would otherwise
- * make every request of a named operation a cache miss, and the miss is a second round trip
- * after the one-search timeline (ADR 005).
- */
-export function routeCacheKey(tenant: string, route: RouteKey): string {
-  return route.api !== null && route.operation !== null
-    ? JSON.stringify([tenant, route.method, route.api, route.operation])
-    : JSON.stringify([tenant, route.method, null, null, route.path]);
-}
-
-/**
  * Route baselines through a small in-process cache keyed by tenant and route: one aggregation
  * per route and tenant per `ttlMs`, shared by concurrent timelines (the pending lookup is
  * cached, not only its result). A failed lookup answers null, so a timeline never fails or waits
@@ -52,7 +39,13 @@ export function cachedRouteBaselines(
   const cache = new Map<string, Entry>();
   const entryOf = (scope: StoreScope, route: RouteKey): Entry => {
     const now = options.now().getTime();
-    const key = routeCacheKey(scope.tenant, route);
+    const key = JSON.stringify([
+      scope.tenant,
+      route.api,
+      route.operation,
+      route.method,
+      route.path,
+    ]);
     const cached = cache.get(key);
     if (cached && cached.expiresAt > now) return cached;
     cache.delete(key);
@@ -72,23 +65,8 @@ export function cachedRouteBaselines(
     while (cache.size > options.maxEntries) cache.delete(cache.keys().next().value as string);
     return entry;
   };
-  // Requests sharing an entry may differ in their path: each gets its own route back.
-  const asAsked = (baseline: RouteBaseline | null, route: RouteKey) =>
-    baseline && { ...baseline, ...route };
   return {
-    lookup: async (scope, route) => asAsked(await entryOf(scope, route).value, route),
-    cached: (scope, route) => asAsked(entryOf(scope, route).settled, route),
-  };
-}
-
-/** The route of a gateway's leg 0 or access line; other events say nothing of the route. */
-export function routeOf(source: Partial<TraceEvent>): RouteKey | undefined {
-  const entry = source.ariane?.leg === 0 || source.event?.dataset === 'gateway.access';
-  if (!entry) return undefined;
-  return {
-    api: source.ariane?.api_name ?? null,
-    operation: source.ariane?.api_operation ?? null,
-    method: source.http?.request?.method ?? null,
-    path: source.url?.path ?? null,
+    lookup: (scope, route) => entryOf(scope, route).value,
+    cached: (scope, route) => entryOf(scope, route).settled,
   };
 }

@@ -3,10 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { createElasticsearchClient } from '../../../core/src/es/client.js';
 import { indexNames } from '../../../core/src/es/index-names.js';
-import {
-  ensureRequestKeysIndex,
-  requestKeysOperations,
-} from '../../../core/src/es/request-keys.js';
 import { installEventsTemplate } from '../../../core/src/es/setup.js';
 import { createLogger } from '../../../core/src/observability/logger.js';
 import { TraceEventSchema, type TraceEvent } from '../../../core/src/schemas/trace-event.js';
@@ -156,22 +152,14 @@ void describe('query API against real Elasticsearch', () => {
 
   before(async () => {
     await installEventsTemplate(es.client, names, prefix, 0);
-    await ensureRequestKeysIndex(es.client, names, 0);
     const events = fixtures();
     total = events.length;
-    // Stored as ingest stores them: the events, and their requests' keys (ADR 005).
-    const operations = [
-      ...events.flatMap((event) => [
-        {
-          index: {
-            _index: names.eventsIndexFor(new Date(event['@timestamp'])),
-            _id: event.event.id,
-          },
-        },
-        event,
-      ]),
-      ...requestKeysOperations(names, events),
-    ];
+    const operations = events.flatMap((event) => [
+      {
+        index: { _index: names.eventsIndexFor(new Date(event['@timestamp'])), _id: event.event.id },
+      },
+      event,
+    ]);
     const result = await es.client.bulk({ operations, refresh: 'wait_for' });
     assert.equal(result.errors, false);
     await es.waitForCount(names.eventsPattern, total);

@@ -11,7 +11,6 @@ import {
 import {
   eventsOfRequestQuery,
   requestExistsQuery,
-  requestTimelineQuery,
   routeBaselineQuery,
   transactionsOfRequestQuery,
 } from '../../../query-api/src/timeline/request-queries.js';
@@ -82,13 +81,6 @@ const SNAPSHOTS: Record<string, unknown> = {
   ),
   'request-transactions-counting-elsewhere': transactionsOfRequestQuery(context, ['req-1'], true),
   'request-exists': requestExistsQuery(context, 'req-1'),
-  'request-timeline': requestTimelineQuery(context, 'ariane-request-keys', 'req-1', {
-    size: 2000,
-  }),
-  'request-timeline-next-page': requestTimelineQuery(context, 'ariane-request-keys', 'req-1', {
-    size: 2000,
-    after: [1772445600000, 'evt-9'],
-  }),
   'session-page': sessionPageQuery(context, 'sess-1', { limit: 1000, offset: 0 }),
   'session-exists': sessionExistsQuery(context, 'sess-1'),
   'events-default': eventsPageQuery(context, EventsQuerySchema.parse({})),
@@ -121,19 +113,13 @@ for (const [name, request] of Object.entries(SNAPSHOTS)) {
   });
 }
 
-const POST_FILTERED = [
-  'request-transactions-counting-elsewhere',
-  'request-timeline',
-  'request-timeline-next-page',
-];
-
 void test('every query is scoped to the tenant in its first filter', () => {
   type Scoped = { bool: { filter: unknown[] } };
   for (const [name, request] of Object.entries(SNAPSHOTS)) {
     const { query, post_filter: postFilter } = request as { query: Scoped; post_filter?: Scoped };
-    // The searches that look past the tenant scope their hits in post_filter instead, and
-    // learn nothing else of other tenants than a count.
-    const scoped = POST_FILTERED.includes(name) ? postFilter : query;
+    // The one search that looks past the tenant scopes its hits in post_filter instead, and
+    // learns nothing else of other tenants than a count.
+    const scoped = name === 'request-transactions-counting-elsewhere' ? postFilter : query;
     assert.deepEqual(scoped?.bool.filter[0], { term: { 'organization.id': 'tenant-a' } }, name);
   }
 });
@@ -148,24 +134,4 @@ void test('the search counting other tenants returns their count, never their hi
   ]);
   // Trace ids, listed in the same pass, are only join keys of the tenant-scoped query 2.
   assert.deepEqual(Object.keys(request.aggs.traces ?? {}), ['terms']);
-});
-
-void test("the one-search timeline reads the tenant's own keys document, and counts elsewhere", () => {
-  const request = SNAPSHOTS['request-timeline'] as {
-    query: { bool: { should: { bool?: { should: { terms: object }[]; _name: string } }[] } };
-    aggs: Record<string, { filter: { bool: { must_not?: unknown[] } } }>;
-  };
-  const keyed = request.query.bool.should[1]?.bool;
-  assert.equal(keyed?._name, 'keyed');
-  assert.equal(keyed?.should.length, 3);
-  for (const { terms } of keyed?.should ?? []) {
-    const [target] = Object.values(terms) as { index: string; id: string }[];
-    assert.deepEqual([target?.index, target?.id], ['ariane-request-keys', 'tenant-a/req-1']);
-  }
-  assert.deepEqual(Object.keys(request.aggs), ['elsewhere']);
-  assert.deepEqual(request.aggs.elsewhere?.filter.bool.must_not, [
-    { term: { 'organization.id': 'tenant-a' } },
-  ]);
-  // Later pages only read events.
-  assert.equal((SNAPSHOTS['request-timeline-next-page'] as { aggs?: unknown }).aggs, undefined);
 });

@@ -101,26 +101,3 @@ void describe('cachedRouteBaselines', () => {
     assert.equal(calls, 4);
   });
 });
-
-void test('one entry per named API operation, whatever ids its paths hold; each gets its own path', async () => {
-  let asked = 0;
-  const baselines = cachedRouteBaselines(
-    stubStore({
-      routeBaseline: (_scope, route) => {
-        asked += 1;
-        return Promise.resolve({ ...baseline(7), ...route });
-      },
-    }),
-    { ttlMs: 60_000, maxEntries: 10, now: () => new Date(0) },
-  );
-  const first = await baselines.lookup(SCOPE, { ...ROUTE, path: '/objects/a1' });
-  const second = await baselines.lookup(SCOPE, { ...ROUTE, path: '/objects/b2' });
-  assert.equal(asked, 1);
-  assert.equal(first?.path, '/objects/a1');
-  assert.equal(second?.path, '/objects/b2');
-  assert.equal(second?.p50Ms, 7);
-  // Unnamed routes are told apart by their path.
-  await baselines.lookup(SCOPE, { ...ROUTE, api: null, operation: null, path: '/x' });
-  await baselines.lookup(SCOPE, { ...ROUTE, api: null, operation: null, path: '/y' });
-  assert.equal(asked, 3);
-});
