@@ -313,6 +313,8 @@ async function startServices(prefix: string): Promise<RunningServices> {
   const common = {
     ARIANE_TOPIC_PREFIX: prefix,
     ARIANE_INDEX_PREFIX: prefix,
+    // Ingest's group, and the jobs' bound for Kafka truncation and the operations' Kafka proof.
+    INGEST_GROUP_ID: `${prefix}-ingest`,
     ANONYMISATION_DENYLIST_KEY: DENYLIST_KEY,
     LOG_LEVEL: 'warn',
   };
@@ -333,7 +335,6 @@ async function startServices(prefix: string): Promise<RunningServices> {
   };
   try {
     await start('ingest', 'ingest', (port) => ({
-      INGEST_GROUP_ID: `${prefix}-ingest`,
       INGEST_OPS_HOST: '127.0.0.1',
       INGEST_OPS_PORT: String(port),
     }));
