@@ -295,3 +295,26 @@ function createSlots(count: number) {
     },
   };
 }
+
+/** How long a failed write waits before its partition's records are fetched again. */
+const REWRITE_PAUSE_MS = 1_000;
+
+/**
+ * The queues a Kafka source puts in front of `handle`: each partition's queue bounded by the
+ * per-partition fetch size, as many writers as partitions processed at once.
+ */
+export function sourceDeliveryQueues(
+  options: { readonly maxBytesPerPartition: number; readonly partitionsConcurrency: number },
+  handle: (batch: SourceBatch) => Promise<void>,
+  logger: Logger,
+): DeliveryQueues {
+  return createDeliveryQueues(
+    {
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      writers: options.partitionsConcurrency,
+      retryMs: REWRITE_PAUSE_MS,
+    },
+    handle,
+    logger,
+  );
+}

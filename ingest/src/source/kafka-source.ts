@@ -2,7 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { CONTROL_HEADER } from '../../../core/src/kafka/control-record.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import { registerCompressionCodecs } from './compression-codecs.js';
-import { createDeliveryQueues, type FetchedRecords } from './delivery-queues.js';
+import { sourceDeliveryQueues, type FetchedRecords } from './delivery-queues.js';
 import type { SourceBatch } from './source-record.js';
 
 export interface KafkaSourceOptions {
@@ -30,7 +30,6 @@ export interface KafkaSource {
 
 /** kafkajs workers only queue records, so enough of them that one full queue holds no other. */
 const QUEUEING_WORKERS = 32;
-const REWRITE_PAUSE_MS = 1_000;
 
 /**
  * The kafkajs consumer behind the SourceBatch seam. kafkajs fetches a round from every broker,
@@ -57,15 +56,7 @@ export async function startKafkaSource(
     maxBytesPerPartition: options.maxBytesPerPartition,
     maxBytes: options.maxBytes,
   });
-  const queues = createDeliveryQueues(
-    {
-      maxBytesPerPartition: options.maxBytesPerPartition,
-      writers: options.partitionsConcurrency,
-      retryMs: REWRITE_PAUSE_MS,
-    },
-    handle,
-    logger,
-  );
+  const queues = sourceDeliveryQueues(options, handle, logger);
   let joined = false;
   let crashed = false;
   // kafkajs has no revocation callback: every rebalance revokes the whole assignment (eager

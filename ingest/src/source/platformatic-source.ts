@@ -10,11 +10,10 @@ import type { KafkaConnection } from '../../../core/src/kafka/client.js';
 import { CONTROL_HEADER } from '../../../core/src/kafka/control-record.js';
 import type { Logger } from '../../../core/src/observability/logger.js';
 import { decompressZstd } from './compression-codecs.js';
-import { createDeliveryQueues, type FetchedRecords } from './delivery-queues.js';
+import { sourceDeliveryQueues, type FetchedRecords } from './delivery-queues.js';
 import type { KafkaSource, KafkaSourceOptions } from './kafka-source.js';
 import type { SourceBatch, SourceRecord } from './source-record.js';
 
-const REWRITE_PAUSE_MS = 1_000;
 const REOPEN_PAUSE_MS = 2_000;
 
 const SASL_MECHANISMS = {
@@ -69,15 +68,7 @@ export async function startPlatformaticSource(
     ...(connection.KAFKA_SSL && { tls: {} }),
     ...(sasl && { sasl }),
   });
-  const queues = createDeliveryQueues(
-    {
-      maxBytesPerPartition: options.maxBytesPerPartition,
-      writers: options.partitionsConcurrency,
-      retryMs: REWRITE_PAUSE_MS,
-    },
-    handle,
-    logger,
-  );
+  const queues = sourceDeliveryQueues(options, handle, logger);
   /** Bumped by every rewind, revocation and the stop: earlier requests' responses are stale. */
   let resets = 0;
   let revocations = 0;
