@@ -58,9 +58,33 @@ function inRange(entry: DenyListEntry, timestamp: number): boolean {
   return entry.to === undefined || timestamp <= Date.parse(entry.to);
 }
 
+/** Bound on the digests one deny list remembers; reached, the memo starts again empty. */
+const DIGEST_MEMO_SIZE = 50_000;
+
 /**
- * An in-memory deny list over `entries`: `match` hashes each selector field of the event once
- * and looks the digest up, so its cost grows with the event's fields, not with the entries.
+ * `selectorDigest` under `key`, remembered per (type, value). An HMAC costs microseconds and
+ * ingest asks for several per event, while the values repeat: a session's events share its
+ * session, user and client, a request's hops share its id. The memo lives in process memory
+ * only, like the events it serves, and is bounded.
+ */
+function memoisedDigest(key: string): (type: SelectorType, value: string) => string {
+  const memo = new Map<string, string>();
+  return (type, value) => {
+    const memoKey = `${type}:${value}`;
+    let digest = memo.get(memoKey);
+    if (digest === undefined) {
+      if (memo.size >= DIGEST_MEMO_SIZE) memo.clear();
+      digest = selectorDigest(key, type, value);
+      memo.set(memoKey, digest);
+    }
+    return digest;
+  };
+}
+
+/**
+ * An in-memory deny list over `entries`: `match` hashes each selector field of the event whose
+ * type some entry has, once, and looks the digest up, so its cost grows with the event's fields,
+ * not with the entries.
  */
 export function buildDenyList(entries: readonly DenyListEntry[], key: string): DenyList {
   const byDigest = new Map<string, DenyListEntry[]>();
@@ -70,14 +94,18 @@ export function buildDenyList(entries: readonly DenyListEntry[], key: string): D
     byDigest.set(entry.digest, list);
   }
   if (byDigest.size === 0) return EMPTY_DENY_LIST;
+  const listedTypes = SELECTOR_TYPES.filter((type) =>
+    entries.some((entry) => entry.selector_type === type),
+  );
+  const digestOf = memoisedDigest(key);
   return {
     matchTokens(tokens, tenant) {
       const found = new Map<string, string>();
       for (const token of new Set(tokens)) {
         if (token.length === 0 || token.length > 512 || found.has(token)) continue;
-        for (const type of SELECTOR_TYPES) {
+        for (const type of listedTypes) {
           const hit = byDigest
-            .get(selectorDigest(key, type, token))
+            .get(digestOf(type, token))
             ?.find(
               (entry) =>
                 entry.selector_type === type && (tenant === undefined || entry.tenant === tenant),
@@ -93,10 +121,10 @@ export function buildDenyList(entries: readonly DenyListEntry[], key: string): D
     match(event: TraceEvent): string | undefined {
       const tenant = valuesAt(event, TENANT_FIELD)[0];
       const timestamp = Date.parse(event['@timestamp']);
-      for (const type of SELECTOR_TYPES) {
+      for (const type of listedTypes) {
         for (const field of SELECTOR_FIELDS[type]) {
           for (const value of valuesAt(event, field)) {
-            const hits = byDigest.get(selectorDigest(key, type, value));
+            const hits = byDigest.get(digestOf(type, value));
             const hit = hits?.find(
               (entry) =>
                 entry.selector_type === type &&

@@ -94,4 +94,29 @@ describe('deny list', () => {
     assert.equal(out.ariane.anonymisation_id, 'op-session_id');
     assert.equal(list.match(out), undefined);
   });
+
+  test('matches after many other values have been hashed, and for each type it holds', () => {
+    const list = buildDenyList(
+      [
+        entry('user_id', 'user-8812'),
+        { ...entry('session_id', 'sess-0f9c2a7e'), operation_id: 'op-s' },
+      ],
+      KEY,
+    );
+    for (let i = 0; i < 60_000; i += 1) {
+      const other = personalEvent();
+      assert.equal(
+        list.match({
+          ...other,
+          user: { id: `someone-${i}` },
+          ariane: { ...other.ariane, session_id: `s-${i}` },
+        }),
+        undefined,
+      );
+    }
+    const event = personalEvent();
+    const userOnly = { ...event, ariane: { ...event.ariane, session_id: 'another-session' } };
+    assert.equal(list.match(userOnly), 'op-user_id');
+    assert.equal(list.match({ ...event, user: { id: 'someone-else' } }), 'op-s');
+  });
 });
