@@ -12,6 +12,7 @@ import { preload } from './preload.js';
 import { runQueryBench } from './query/bench.js';
 import { runJobsBench } from './jobs/bench.js';
 import { DEFAULT_SOAK_RECORDS_PER_SECOND, runSoak } from './soak.js';
+import { median } from './stats.js';
 
 const USAGE = `Usage: tsx bench/run.ts <benchmark> [options]     (npm run bench:<benchmark> -- [options])
 
@@ -57,6 +58,7 @@ BENCHMARKS.md by hand, with the machine and its load average.
             traffic, waits for the requested anonymisations to end and reports each one
               --minutes <m> (20)  --rate <records/s> (${DEFAULT_SOAK_RECORDS_PER_SECOND})  --qps <n> (5)
               --anonymise-every <minutes> (3)  --drain-minutes <m> (5)  --seed <s> (soak)
+              --cpu-prof <dir> (each service writes a CPU profile there as it exits)
 
   cleanup   delete a kept data set: every index and the template under --prefix <p>
 
@@ -161,8 +163,6 @@ async function main(argv: string[]): Promise<number> {
             'GC ms': round.gcMs.toFixed(0),
           })),
         );
-        const median = (values: number[]) =>
-          [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
         console.log(
           JSON.stringify({
             benchmark: 'micro',
@@ -225,6 +225,7 @@ async function main(argv: string[]): Promise<number> {
           anonymiseEveryMinutes: Number(values['anonymise-every'] ?? 3),
           drainMinutes: Number(values['drain-minutes'] ?? 5),
           seed: values.seed ?? 'soak',
+          ...(values['cpu-prof'] !== undefined && { cpuProfileDir: values['cpu-prof'] }),
         });
         console.log(JSON.stringify(summary));
         return 0;

@@ -18,7 +18,7 @@ import { procStatusKb } from './ingest/contenders.js';
 import { buildServices } from '../scripts/build.js';
 import { SERVICES, type ServiceName } from '../scripts/services.js';
 import { freePort, startServiceProcess, type ServiceProcess } from './service-process.js';
-import { percentile, round, sleep, table } from './stats.js';
+import { leastSquaresSlope, percentile, round, sleep, table, theilSenSlope } from './stats.js';
 
 /**
  * Half of the latest measured ingest maximum (BENCHMARKS.md, Ingest: median 15,880 docs/s over
@@ -41,9 +41,15 @@ export interface SoakOptions {
    */
   readonly drainMinutes: number;
   readonly seed: string;
+  /** When set, each service writes a V8 CPU profile into this directory as it exits. */
+  readonly cpuProfileDir?: string;
 }
 
-/** A process's resident set may grow by less than this per minute over the second half. */
+/**
+ * A process's resident set may grow by less than this per minute over the second half, by the
+ * Theil–Sen slope: a leak moves it, one erasure episode that fills the queues and drains again
+ * does not (the least-squares slope, printed beside it, does, either way).
+ */
 const RSS_SLOPE_LIMIT_MB_PER_MIN = 2;
 /**
  * Lag is bounded when the second half does not accumulate a second of traffic per minute and
@@ -288,26 +294,14 @@ function operationsTable(outcomes: readonly OperationOutcome[]): string {
   );
 }
 
-/** Least-squares slope of `y` per unit of `x`. */
-function slope(points: readonly (readonly [number, number])[]): number {
-  const n = points.length;
-  if (n < 2) return 0;
-  const mx = points.reduce((s, [x]) => s + x, 0) / n;
-  const my = points.reduce((s, [, y]) => s + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
-}
-
 /**
  * The three services as deployed, each in its own process, all under the run's prefix: compiled
  * (`dist/`, built first) with their node flags, as `npm start` and the Docker image run them.
  */
-async function startServices(prefix: string): Promise<RunningServices> {
+async function startServices(
+  prefix: string,
+  cpuProfileDir: string | undefined,
+): Promise<RunningServices> {
   await buildServices();
   const started: Partial<RunningServices> = {};
   const common = {
@@ -326,8 +320,9 @@ async function startServices(prefix: string): Promise<RunningServices> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const { compiled, nodeFlags } = SERVICES[service];
+    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
     const running = await startServiceProcess(
-      [...nodeFlags, compiled],
+      [...nodeFlags, ...profile, compiled],
       { ...common, ...env(port) },
       `${url}/readyz`,
     );
@@ -438,7 +433,7 @@ export async function runSoak(
     await producer.connect();
     await ensureTopics(kafka, topics, { partitions: 6, replicationFactor: 1, retentionDays: 1 });
     await installEventsTemplate(es, indexNames(prefix), prefix, 0);
-    services = await startServices(prefix);
+    services = await startServices(prefix, options.cpuProfileDir);
     const running = services;
     const pids = Object.fromEntries(PROCESSES.map((name) => [name, running[name].pid])) as Record<
       ProcessName,
@@ -625,25 +620,30 @@ export async function runSoak(
     const rss = Object.fromEntries(
       PROCESSES.map((name) => {
         const values = samples.map((s) => s.rssMb[name]);
+        const rssPoints = secondHalf.map((s) => [s.seconds / 60, s.rssMb[name]] as const);
         return [
           name,
           {
             startMb: values[0] ?? 0,
             endMb: values.at(-1) ?? 0,
             maxMb: Math.max(...values),
-            secondHalfSlopeMbPerMin: round(
-              slope(secondHalf.map((s) => [s.seconds / 60, s.rssMb[name]])),
-              2,
-            ),
+            secondHalfSlopeMbPerMin: round(theilSenSlope(rssPoints), 2),
+            secondHalfLeastSquaresSlopeMbPerMin: round(leastSquaresSlope(rssPoints), 2),
           },
         ];
       }),
     ) as Record<
       ProcessName,
-      { startMb: number; endMb: number; maxMb: number; secondHalfSlopeMbPerMin: number }
+      {
+        startMb: number;
+        endMb: number;
+        maxMb: number;
+        secondHalfSlopeMbPerMin: number;
+        secondHalfLeastSquaresSlopeMbPerMin: number;
+      }
     >;
     const lags = samples.map((s) => s.lag);
-    const lagSlope = slope(secondHalf.map((s) => [s.seconds / 60, s.lag]));
+    const lagSlope = leastSquaresSlope(secondHalf.map((s) => [s.seconds / 60, s.lag]));
     const end = samples.at(-1) as Sample;
     const allLatencies = samples.flatMap((s) => s.queryLatenciesMs);
     // Failures and dead letters of the drain count too. The counters only grow, so the larger
@@ -709,7 +709,7 @@ export async function runSoak(
     );
     if (outcomes.length > 0) console.log(operationsTable(outcomes));
     console.log(
-      `verdict: memory flat (second-half RSS slope < ${RSS_SLOPE_LIMIT_MB_PER_MIN} MB/min each): ${verdict.memoryFlat}; lag bounded (second-half slope < ${LAG_SLOPE_LIMIT_SECONDS_PER_MIN} s of traffic/min, end < ${LAG_END_LIMIT_SECONDS} s of traffic): ${verdict.lagBounded}; no errors: ${verdict.noErrors}`,
+      `verdict: memory flat (second-half RSS Theil–Sen slope < ${RSS_SLOPE_LIMIT_MB_PER_MIN} MB/min each): ${verdict.memoryFlat}; lag bounded (second-half slope < ${LAG_SLOPE_LIMIT_SECONDS_PER_MIN} s of traffic/min, end < ${LAG_END_LIMIT_SECONDS} s of traffic): ${verdict.lagBounded}; no errors: ${verdict.noErrors}`,
     );
     return {
       benchmark: 'soak',

@@ -9,13 +9,12 @@ import { createProducer } from '../../core/src/kafka/client.js';
 import { ensureTopics } from '../../core/src/kafka/setup.js';
 import { topicNames, type TopicNames } from '../../core/src/kafka/topics.js';
 import { deleteIndexPrefix, deleteTopicPrefix } from '../cleanup.js';
-import { percentile, round, table } from '../stats.js';
+import { median, percentile, round, table } from '../stats.js';
 import { cpuMeter, localElasticsearchPid } from './cpu.js';
 import {
   checkAtMost,
   checkRatio,
   cpuPer100k,
-  median,
   referenceCeiling,
   roundOrder,
   summarise,

@@ -10,6 +10,8 @@
  *   round having finished its backlog.
  */
 
+import { median } from '../stats.js';
+
 /** Repeated measurements of one quantity. */
 export interface Spread {
   readonly n: number;
@@ -18,16 +20,6 @@ export interface Spread {
   readonly max: number;
   /** (max - min) / median: how far apart the rounds were; 0 for one round. */
   readonly spread: number;
-}
-
-/** Median of `values` (mean of the two middle ones for an even count); NaN when empty. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 export function summarise(values: readonly number[]): Spread {

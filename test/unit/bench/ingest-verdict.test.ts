@@ -4,11 +4,11 @@ import {
   checkAtMost,
   checkRatio,
   cpuPer100k,
-  median,
   referenceCeiling,
   roundOrder,
   summarise,
 } from '../../../bench/ingest/verdict.js';
+import { leastSquaresSlope, median, theilSenSlope } from '../../../bench/stats.js';
 
 const rounds = (...docsPerSecond: number[]) =>
   docsPerSecond.map((value) => ({ docsPerSecond: value, complete: true }));
@@ -98,5 +98,47 @@ void describe('ingest bench verdict', () => {
   void test('an upper limit holds only when the worst round stays under it', () => {
     assert.equal(checkAtMost('rss', [200, 240, 250], 256).verdict, 'met');
     assert.equal(checkAtMost('rss', [200, 260, 250], 256).verdict, 'not met');
+  });
+});
+
+void describe('bench slopes', () => {
+  const line = (n: number, perMinute: number) =>
+    Array.from({ length: n }, (_, i) => [i, 150 + perMinute * i] as const);
+
+  void test('a steady trend gives the same slope either way', () => {
+    assert.equal(theilSenSlope(line(60, 3)), 3);
+    assert.ok(Math.abs(leastSquaresSlope(line(60, 3)) - 3) < 1e-9);
+  });
+
+  void test('one transient episode late in the window tilts least squares, not Theil–Sen', () => {
+    const points = line(60, 0).map(([x, y]) => [x, x >= 40 && x < 52 ? y + 60 : y] as const);
+    assert.ok(leastSquaresSlope(points) > 0.5);
+    assert.equal(theilSenSlope(points), 0);
+  });
+
+  void test('a leak under noise and one episode still shows', () => {
+    const points = line(60, 2.5).map(
+      ([x, y]) => [x, y + (x % 3) - 1 + (x >= 20 && x < 26 ? 40 : 0)] as const,
+    );
+    assert.ok(theilSenSlope(points) > 2);
+  });
+
+  void test('fewer than two points, or one x, is 0', () => {
+    assert.equal(theilSenSlope([]), 0);
+    assert.equal(theilSenSlope([[1, 5]]), 0);
+    assert.equal(
+      theilSenSlope([
+        [1, 5],
+        [1, 9],
+      ]),
+      0,
+    );
+    assert.equal(
+      leastSquaresSlope([
+        [1, 5],
+        [1, 9],
+      ]),
+      0,
+    );
   });
 });
