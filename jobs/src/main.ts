@@ -11,6 +11,7 @@ import { JobsEnvSchema } from './config.js';
 import { createJobs, TopicPolicyRefusedError } from './jobs.js';
 import { createJobMetrics } from './metrics.js';
 import { liftHeldWriteBlocks } from './anonymisation/write-block.js';
+import { oneRunAtATime } from './one-run-at-a-time.js';
 
 /**
  * Composition root of the jobs service: reads the environment, builds the clients, checks the
@@ -43,37 +44,19 @@ async function main(): Promise<void> {
   }
 
   const running = new Set<Promise<unknown>>();
-  const track = (job: (now: Date) => Promise<unknown>) => async () => {
-    const run = job(new Date()).catch(() => undefined); // failures are logged and counted inside
-    running.add(run);
-    await run;
-    running.delete(run);
-  };
-  const options = { timezone: 'UTC', noOverlap: true } as const;
+  const schedule = (name: string, expression: string, job: (now: Date) => Promise<unknown>) =>
+    cron.schedule(expression, oneRunAtATime(name, job, running, logger), {
+      timezone: 'UTC',
+      name,
+    });
   const tasks: ScheduledTask[] = [
-    cron.schedule(config.RETENTION_CRON, track(jobs.retention), {
-      ...options,
-      name: 'retention',
-    }),
-    cron.schedule(config.ANONYMISATION_CRON, track(jobs.anonymisation), {
-      ...options,
-      name: 'anonymisation',
-    }),
+    schedule('retention', config.RETENTION_CRON, jobs.retention),
+    schedule('anonymisation', config.ANONYMISATION_CRON, jobs.anonymisation),
   ];
   if (jobs.truncation)
-    tasks.push(
-      cron.schedule(config.KAFKA_TRUNCATE_CRON, track(jobs.truncation), {
-        ...options,
-        name: 'kafka-truncation',
-      }),
-    );
+    tasks.push(schedule('kafka-truncation', config.KAFKA_TRUNCATE_CRON, jobs.truncation));
   if (jobs.autoAnonymisation)
-    tasks.push(
-      cron.schedule(config.AUTO_ANONYMISE_CRON, track(jobs.autoAnonymisation), {
-        ...options,
-        name: 'auto-anonymisation',
-      }),
-    );
+    tasks.push(schedule('auto-anonymisation', config.AUTO_ANONYMISE_CRON, jobs.autoAnonymisation));
   const ops = await startOpsServer({
     host: config.JOBS_OPS_HOST,
     port: config.JOBS_OPS_PORT,
