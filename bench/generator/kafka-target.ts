@@ -29,6 +29,43 @@ export interface ProduceOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Further attempts at one batch after kafkajs's own retries gave up, a second apart. */
+const BATCH_ATTEMPTS = 5;
+const BATCH_RETRY_MS = 1_000;
+
+/**
+ * A failure a later attempt can get past: a broker that does not host a new topic's partition
+ * yet, a leader moving. kafkajs marks them `retriable`; once its own retries are spent it throws
+ * KafkaJSNumberOfRetriesExceeded, which is not, around the retriable cause.
+ */
+export function isTransientKafkaError(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = (cause as { cause?: unknown }).cause)
+    if ((cause as { retriable?: unknown }).retriable === true) return true;
+  return false;
+}
+
+/**
+ * `sendBatch`, attempted again after a transient failure: on a loaded shared broker a new
+ * topic's metadata can lag behind kafkajs's retries, and a bench or a demo of many minutes should
+ * not die of it. A batch that failed half-way is sent whole again, so some records may be in
+ * Kafka twice: ingest stores a duplicate line once (its `_id` comes from the content).
+ */
+async function sendBatchRetrying(
+  producer: Producer,
+  topicMessages: ReturnType<typeof topicMessagesOf>,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await producer.sendBatch({ topicMessages });
+      return;
+    } catch (error) {
+      if (attempt >= BATCH_ATTEMPTS || !isTransientKafkaError(error)) throw error;
+      await sleep(BATCH_RETRY_MS);
+    }
+  }
+}
+
 /** Wall-clock time at which a record becomes due under the pacing. */
 export function wallTimeOf(record: TrafficRecord, pacing: Pacing): number {
   if (!Number.isFinite(pacing.speedup)) return Number.NEGATIVE_INFINITY;
@@ -80,7 +117,7 @@ export async function produceRecords(
       batch.push(next.value);
       next = iterator.next();
     }
-    await producer.sendBatch({ topicMessages: topicMessagesOf(batch, options.topics) });
+    await sendBatchRetrying(producer, topicMessagesOf(batch, options.topics), sleep);
     sent += batch.length;
     options.onBatch?.(sent);
   }
