@@ -58,16 +58,20 @@ function inRange(entry: DenyListEntry, timestamp: number): boolean {
   return entry.to === undefined || timestamp <= Date.parse(entry.to);
 }
 
-/** Bound on the digests one deny list remembers; reached, the memo starts again empty. */
+/** Bound on the digests a digester remembers; reached, the memo starts again empty. */
 const DIGEST_MEMO_SIZE = 50_000;
+
+/** `selectorDigest` under one key. */
+export type SelectorDigester = (type: SelectorType, value: string) => string;
 
 /**
  * `selectorDigest` under `key`, remembered per (type, value). An HMAC costs microseconds and
  * ingest asks for several per event, while the values repeat: a session's events share its
- * session, user and client, a request's hops share its id. The memo lives in process memory
- * only, like the events it serves, and is bounded.
+ * session, user and client, a request's hops share its id. The memo depends on the key only, so
+ * one digester serves every reload of the list; it lives in process memory only, like the events
+ * it serves, and is bounded.
  */
-function memoisedDigest(key: string): (type: SelectorType, value: string) => string {
+export function selectorDigester(key: string): SelectorDigester {
   const memo = new Map<string, string>();
   return (type, value) => {
     const memoKey = `${type}:${value}`;
@@ -86,7 +90,10 @@ function memoisedDigest(key: string): (type: SelectorType, value: string) => str
  * type some entry has, once, and looks the digest up, so its cost grows with the event's fields,
  * not with the entries.
  */
-export function buildDenyList(entries: readonly DenyListEntry[], key: string): DenyList {
+export function buildDenyList(
+  entries: readonly DenyListEntry[],
+  digestOf: SelectorDigester,
+): DenyList {
   const byDigest = new Map<string, DenyListEntry[]>();
   for (const entry of entries) {
     const list = byDigest.get(entry.digest) ?? [];
@@ -97,7 +104,6 @@ export function buildDenyList(entries: readonly DenyListEntry[], key: string): D
   const listedTypes = SELECTOR_TYPES.filter((type) =>
     entries.some((entry) => entry.selector_type === type),
   );
-  const digestOf = memoisedDigest(key);
   return {
     matchTokens(tokens, tenant) {
       const found = new Map<string, string>();
@@ -197,10 +203,10 @@ export async function readDenyListEntries(
 export async function loadDenyList(
   es: Client,
   names: IndexNames,
-  key: string,
+  digestOf: SelectorDigester,
   now: Date = new Date(),
 ): Promise<DenyList> {
-  return buildDenyList(await readDenyListEntries(es, names, now), key);
+  return buildDenyList(await readDenyListEntries(es, names, now), digestOf);
 }
 
 /** Deletes expired entries by id (this Elasticsearch has no delete-by-query). Returns the count. */
@@ -244,8 +250,11 @@ export class DenyListRefresher implements DenyList {
   #current: DenyList = EMPTY_DENY_LIST;
   #timer: NodeJS.Timeout | undefined;
   #loading: Promise<void> | undefined;
+  readonly #digestOf: SelectorDigester;
 
-  constructor(private readonly options: DenyListRefresherOptions) {}
+  constructor(private readonly options: DenyListRefresherOptions) {
+    this.#digestOf = selectorDigester(options.key);
+  }
 
   match(event: TraceEvent): string | undefined {
     return this.#current.match(event);
@@ -256,8 +265,8 @@ export class DenyListRefresher implements DenyList {
   }
 
   async refresh(): Promise<void> {
-    const { es, names, key, logger } = this.options;
-    this.#loading ??= loadDenyList(es, names, key)
+    const { es, names, logger } = this.options;
+    this.#loading ??= loadDenyList(es, names, this.#digestOf)
       .then((list) => {
         this.#current = list;
       })

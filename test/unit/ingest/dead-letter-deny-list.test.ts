@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildDenyList, selectorDigest } from '../../../core/src/anonymisation/deny-list-store.js';
+import {
+  buildDenyList,
+  selectorDigest,
+  selectorDigester,
+} from '../../../core/src/anonymisation/deny-list-store.js';
 import { EMPTY_DENY_LIST } from '../../../core/src/anonymisation/deny-list.js';
 import type { SelectorType } from '../../../core/src/anonymisation/selector.js';
 import {
@@ -37,7 +41,7 @@ describe('a new dead letter against the deny list', () => {
       entry('client_ip', '2001:db8::77'),
       entry('user_id', 'user-b', 'tenant-b'),
     ],
-    KEY,
+    selectorDigester(KEY),
   );
 
   test('words: whitespace and JSON/URL punctuation separate them; key:value yields its parts', () => {

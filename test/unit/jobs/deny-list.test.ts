@@ -4,6 +4,7 @@ import { anonymiseEvent } from '../../../core/src/anonymisation/anonymise-event.
 import {
   buildDenyList,
   selectorDigest,
+  selectorDigester,
   type DenyListEntry,
 } from '../../../core/src/anonymisation/deny-list-store.js';
 import type { SelectorType } from '../../../core/src/anonymisation/selector.js';
@@ -34,7 +35,7 @@ describe('deny list', () => {
   ];
   for (const [type, value] of cases)
     test(`matches an event by ${type}`, () => {
-      const list = buildDenyList([entry(type, value)], KEY);
+      const list = buildDenyList([entry(type, value)], selectorDigester(KEY));
       assert.equal(list.match(personalEvent()), `op-${type}`);
     });
 
@@ -53,41 +54,47 @@ describe('deny list', () => {
   test('only matches its tenant, its selector type and its time range', () => {
     const event = personalEvent();
     assert.equal(
-      buildDenyList([entry('user_id', 'user-8812', { tenant: 'tenant-b' })], KEY).match(event),
+      buildDenyList(
+        [entry('user_id', 'user-8812', { tenant: 'tenant-b' })],
+        selectorDigester(KEY),
+      ).match(event),
       undefined,
     );
     assert.equal(
-      buildDenyList([{ ...entry('user_id', 'user-8812'), selector_type: 'session_id' }], KEY).match(
-        event,
-      ),
+      buildDenyList(
+        [{ ...entry('user_id', 'user-8812'), selector_type: 'session_id' }],
+        selectorDigester(KEY),
+      ).match(event),
       undefined,
     );
     const before = { to: '2024-03-10T09:59:59.999Z' };
     const after = { from: '2024-03-10T10:00:00.001Z' };
     const around = { from: '2024-03-10T00:00:00.000Z', to: '2024-03-10T10:00:00.000Z' };
     assert.equal(
-      buildDenyList([entry('user_id', 'user-8812', before)], KEY).match(event),
+      buildDenyList([entry('user_id', 'user-8812', before)], selectorDigester(KEY)).match(event),
       undefined,
     );
     assert.equal(
-      buildDenyList([entry('user_id', 'user-8812', after)], KEY).match(event),
+      buildDenyList([entry('user_id', 'user-8812', after)], selectorDigester(KEY)).match(event),
       undefined,
     );
     assert.equal(
-      buildDenyList([entry('user_id', 'user-8812', around)], KEY).match(event),
+      buildDenyList([entry('user_id', 'user-8812', around)], selectorDigester(KEY)).match(event),
       'op-user_id',
     );
   });
 
   test('a different key matches nothing', () => {
     assert.equal(
-      buildDenyList([entry('user_id', 'user-8812')], 'another-key').match(personalEvent()),
+      buildDenyList([entry('user_id', 'user-8812')], selectorDigester('another-key')).match(
+        personalEvent(),
+      ),
       undefined,
     );
   });
 
   test('a late event that matches is anonymised with the operation id, then no longer matches', () => {
-    const list = buildDenyList([entry('session_id', 'sess-0f9c2a7e')], KEY);
+    const list = buildDenyList([entry('session_id', 'sess-0f9c2a7e')], selectorDigester(KEY));
     const operationId = list.match(personalEvent());
     assert.ok(operationId);
     const out = anonymiseEvent(personalEvent(), operationId);
@@ -101,7 +108,7 @@ describe('deny list', () => {
         entry('user_id', 'user-8812'),
         { ...entry('session_id', 'sess-0f9c2a7e'), operation_id: 'op-s' },
       ],
-      KEY,
+      selectorDigester(KEY),
     );
     for (let i = 0; i < 60_000; i += 1) {
       const other = personalEvent();
