@@ -49,6 +49,10 @@ export interface RollPlan {
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
 
+/** Nothing readable remains on the partition, and something was written to it once. */
+export const isFullyTruncated = ({ logStart, high }: Pick<RollCandidate, 'logStart' | 'high'>) =>
+  high > 0n && logStart === high;
+
 /**
  * Pure: a partition gets a marker when nothing readable remains on it (log start = high
  * watermark > 0), its high watermark has not moved for its topic's `segment.ms`, and its last
@@ -57,7 +61,8 @@ export const partitionKey = (topic: string, partition: number): string => `${top
 export function planSegmentRolls(input: RollInput): RollPlan {
   const rolls: { topic: string; partition: number }[] = [];
   const observations = new Map<string, IdleObservation>();
-  for (const { topic, partition, logStart, high } of input.partitions) {
+  for (const candidate of input.partitions) {
+    const { topic, partition, high } = candidate;
     const key = partitionKey(topic, partition);
     const seen = input.observations.get(key);
     const observation = seen?.high === high ? seen : { high, since: input.now, marker: false };
@@ -65,8 +70,7 @@ export function planSegmentRolls(input: RollInput): RollPlan {
     const segmentMs = input.segmentMs[topic];
     if (
       segmentMs !== undefined &&
-      high > 0n &&
-      logStart === high &&
+      isFullyTruncated(candidate) &&
       !observation.marker &&
       input.now - observation.since >= segmentMs
     )

@@ -3,6 +3,7 @@ import type { JobMetrics } from '../metrics.js';
 import type { DiskSettings, LogAdmin } from './log-admin.js';
 import {
   afterMarker,
+  isFullyTruncated,
   partitionKey,
   planSegmentRolls,
   type IdleObservations,
@@ -119,7 +120,7 @@ export class KafkaTruncator {
         Object.fromEntries(partitions.map(({ partition, high }) => [partition, high])),
       ]),
     );
-    const moved = new Map(plan.deletions.map((d) => [`${d.topic}:${d.partition}`, d.to]));
+    const moved = new Map(plan.deletions.map((d) => [partitionKey(d.topic, d.partition), d.to]));
     const partitions: PartitionState[] = watermarks.flatMap(({ topic, partitions: marks }) =>
       marks.map(({ partition, low, high }) => {
         const commits = commitRange(commitsOf(topic), topic, partition);
@@ -127,7 +128,7 @@ export class KafkaTruncator {
         return {
           topic,
           partition,
-          logStart: moved.get(`${topic}:${partition}`) ?? low,
+          logStart: moved.get(partitionKey(topic, partition)) ?? low,
           high,
           ...(lowest !== undefined && { lowestCommit: lowest }),
         };
@@ -167,8 +168,7 @@ export class KafkaTruncator {
     now: Date,
   ): Promise<TruncationReport['markers']> {
     const { log, logger, metrics } = this.deps;
-    const idleCandidates = partitions.filter((p) => p.high > 0n && p.logStart === p.high);
-    const topics = [...new Set(idleCandidates.map((p) => p.topic))];
+    const topics = [...new Set(partitions.filter(isFullyTruncated).map((p) => p.topic))];
     const disk = topics.length > 0 ? await log.diskSettings(topics) : undefined;
     const segmentMs = Object.fromEntries(
       Object.entries(disk?.topics ?? {}).map(([topic, own]) => [topic, own.segmentMs]),
