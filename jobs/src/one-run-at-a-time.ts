@@ -26,11 +26,8 @@ export function oneRunAtATime(
     const run = job(new Date()).catch(() => undefined);
     current = run;
     running.add(run);
-    try {
-      await run;
-    } finally {
-      running.delete(run);
-      current = undefined;
-    }
+    await run;
+    running.delete(run);
+    current = undefined;
   };
 }
