@@ -15,6 +15,10 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Node flags that make a service write a V8 CPU profile into `dir` as it exits; none without. */
+export const cpuProfileFlags = (dir: string | undefined): string[] =>
+  dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+
 export interface ServiceProcess {
   readonly pid: number;
   /** SIGTERM (the services' graceful shutdown), then waits for the exit. Idempotent. */

@@ -17,7 +17,12 @@ import type { SimulatedRequest } from './generator/traffic.js';
 import { procStatusKb } from './ingest/contenders.js';
 import { buildServices } from '../scripts/build.js';
 import { SERVICES, type ServiceName } from '../scripts/services.js';
-import { freePort, startServiceProcess, type ServiceProcess } from './service-process.js';
+import {
+  cpuProfileFlags,
+  freePort,
+  startServiceProcess,
+  type ServiceProcess,
+} from './service-process.js';
 import { leastSquaresSlope, percentile, round, sleep, table, theilSenSlope } from './stats.js';
 
 /**
@@ -322,9 +327,8 @@ async function startServices(
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const { compiled, nodeFlags } = SERVICES[service];
-    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
     const running = await startServiceProcess(
-      [...nodeFlags, ...profile, compiled],
+      [...nodeFlags, ...cpuProfileFlags(cpuProfileDir), compiled],
       { ...common, ...env(port) },
       `${url}/readyz`,
     );

@@ -7,7 +7,7 @@ import type { IndexableEvent } from '../../ingest/src/pipeline/normalised.js';
 import { precedenceVersion } from '../../ingest/src/sink/bulk-writer.js';
 import { normaliseForBench } from '../normalise.js';
 import { SERVICES } from '../../scripts/services.js';
-import { freePort, startServiceProcess } from '../service-process.js';
+import { cpuProfileFlags, freePort, startServiceProcess } from '../service-process.js';
 
 /**
  * The ingest contenders. Each consumes `<prefix>.gateway` and `<prefix>.services` from the
@@ -176,9 +176,12 @@ export async function startAriane(
       ? nodeFlags.filter((flag) => !flag.startsWith('--max-old-space-size'))
       : [...nodeFlags];
   if (options.heapMb) args.push(`--max-old-space-size=${options.heapMb}`);
-  if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   const service = await startServiceProcess(
-    [...args, throughTsx ? source : (options.entry ?? compiled)],
+    [
+      ...args,
+      ...cpuProfileFlags(options.cpuProfileDir),
+      throughTsx ? source : (options.entry ?? compiled),
+    ],
     {
       ARIANE_TOPIC_PREFIX: setup.prefix,
       ARIANE_INDEX_PREFIX: setup.prefix,

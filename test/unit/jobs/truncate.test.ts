@@ -12,6 +12,12 @@ import type { PartitionWatermarks } from '../../../jobs/src/kafka/truncation-pla
 import { createJobMetrics } from '../../../jobs/src/metrics.js';
 
 /** An in-memory Kafka: watermarks and commits the test sets, DeleteRecords moving `low`. */
+/** [outcome, count] of ariane_kafka_segment_roll_markers_total. */
+async function markerOutcomes(registry: Registry) {
+  const markers = await registry.getSingleMetric('ariane_kafka_segment_roll_markers_total')?.get();
+  return markers?.values.map((v) => [v.labels.outcome, v.value]);
+}
+
 class FakeLog implements LogAdmin {
   readonly marks = new Map<string, PartitionWatermarks[]>();
   readonly commits = new Map<string, Record<string, Record<number, bigint>>>();
@@ -171,13 +177,7 @@ describe('KafkaTruncator with segment-roll markers', () => {
     assert.deepEqual((await truncator.run(at(15))).markers, []);
     assert.deepEqual((await truncator.run(at(40))).markers, []);
     assert.deepEqual(log.deleted, ['gw:0:5', 'gw:1:3', 'gw:0:6']);
-    const markers = await registry
-      .getSingleMetric('ariane_kafka_segment_roll_markers_total')
-      ?.get();
-    assert.deepEqual(
-      markers?.values.map((v) => [v.labels.outcome, v.value]),
-      [['appended', 1]],
-    );
+    assert.deepEqual(await markerOutcomes(registry), [['appended', 1]]);
   });
 
   test('a refused append is counted and retried on the next run; off, nothing is appended', async () => {
@@ -192,13 +192,7 @@ describe('KafkaTruncator with segment-roll markers', () => {
     );
     await truncator.run(new Date(0));
     assert.deepEqual((await truncator.run(new Date(10))).markers, []);
-    const markers = await registry
-      .getSingleMetric('ariane_kafka_segment_roll_markers_total')
-      ?.get();
-    assert.deepEqual(
-      markers?.values.map((v) => [v.labels.outcome, v.value]),
-      [['failed', 1]],
-    );
+    assert.deepEqual(await markerOutcomes(registry), [['failed', 1]]);
     log.appendFails = false;
     assert.deepEqual((await truncator.run(new Date(20))).markers, [
       { topic: 'dlq', partition: 0, offset: 2n },
